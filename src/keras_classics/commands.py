@@ -1,0 +1,334 @@
+"""What each command does, between the command line (parsing only) and the examples.
+
+Imported only after the backend is chosen, because it imports keras.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import keras
+import numpy as np
+
+from keras_classics import config as config_lib
+from keras_classics import explaining, registry, runs, training
+from keras_classics.datasets import DataSource, catalog
+from keras_classics.errors import DataError, UserError
+
+
+@dataclasses.dataclass(frozen=True)
+class Options:
+    """The flags shared by every command."""
+
+    preset: str | None = None
+    sets: tuple[str, ...] = ()
+    seed: int | None = None
+    backend: str = "jax"
+    data: str | None = None  # None: "real", or what the run used
+    data_dir: str | None = None
+    runs_dir: Path = Path("runs")
+    resume: Path | None = None
+    offline: bool = False
+
+    def source(self, default: str = "real") -> DataSource:
+        return DataSource.from_env(self.data or default, self.data_dir, self.offline)
+
+
+def resolve_config(module: ModuleType, options: Options):
+    """Defaults, preset, --set and --seed applied to the example's Config."""
+    return config_lib.resolve(
+        module.Config, getattr(module, "PRESETS", {}), options.preset, options.sets, options.seed
+    )
+
+
+def table(rows: list[dict[str, Any]], columns: list[str] | None = None) -> str:
+    """A plain text table with aligned columns."""
+    if not rows:
+        return "(nothing)"
+    columns = columns or list(rows[0])
+    cells = [[str(row.get(c, "")) for c in columns] for row in rows]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines.extend(
+        "  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells
+    )
+    return "\n".join(lines)
+
+
+# -- summary ------------------------------------------------------------------------------------
+def models_of(module: ModuleType, config) -> dict[str, keras.Model]:
+    """The example's models for `summary`: several where the seed shows several."""
+    if hasattr(module, "summary_models"):
+        return dict(module.summary_models(config))
+    return {"model": module.build_model(config)}
+
+
+def summary(name: str, options: Options) -> str:
+    """Builds the default models from the config alone (no data) and returns their summaries."""
+    module = registry.load(name)
+    config = resolve_config(module, options)
+    parts = [explaining.summary_text(model) for model in models_of(module, config).values()]
+    return "\n\n".join(parts)
+
+
+# -- train --------------------------------------------------------------------------------------
+def _header(name: str, run: runs.Run, env: dict[str, Any]) -> str:
+    return (
+        f"{name}: run {run.path} | backend {env['backend']} | keras {env['keras']} | "
+        f"device {env.get('device', '?')}"
+    )
+
+
+def train(name: str | None, options: Options) -> runs.Run:
+    """Trains an example in a new run directory, or continues one with --resume."""
+    if options.resume is not None:
+        run = runs.Run.open(options.resume)
+        saved = run.read_json("config.json")
+        if name and name != saved["example"]:
+            raise UserError(f"{options.resume} is a run of {saved['example']}, not {name}")
+        if options.sets or options.preset or options.seed is not None:
+            raise UserError(
+                "--resume continues a run with its saved config: drop --preset/--set/--seed"
+            )
+        if run.status == "finished":
+            raise UserError(f"{run.path} has already finished; nothing to resume")
+        name = saved["example"]
+        module = registry.load(name)
+        config = config_lib.from_dict(module.Config, saved["config"])
+        source = options.source(saved.get("data", "real"))
+    else:
+        if not name:
+            raise UserError("name an example to train (see `keras-classics list`)")
+        module = registry.load(name)
+        config = resolve_config(module, options)
+        source = options.source()
+        run = None
+    training.seed_everything(config.seed)
+    # Data first: a missing or corrupt file stops here, before anything is written.
+    data = module.load_data(config, source)
+    env = runs.environment(options.backend)
+    if run is None:
+        run = runs.Run.create(options.runs_dir, name)
+        run.write_json(
+            "config.json",
+            {
+                "example": name,
+                "preset": options.preset,
+                "data": source.kind,
+                "config": config_lib.to_dict(config),
+            },
+        )
+        run.write_json("env.json", env)
+    else:
+        run.set_status("running")
+        run.write_json(f"env-resume-{time.strftime('%Y%m%d-%H%M%S')}.json", env)
+    print(_header(name, run, env), flush=True)
+    try:
+        final = module.train(config, data, run)
+    except KeyboardInterrupt:
+        run.fail("interrupted")
+        raise
+    except Exception as error:
+        run.fail(str(error).splitlines()[0] if str(error) else type(error).__name__)
+        raise
+    final = {key: float(value) for key, value in final.items()}
+    run.finish(final)
+    print("final: " + training.format_logs(final))
+    print(f"run directory: {run.path}")
+    return run
+
+
+# -- evaluate and sample ------------------------------------------------------------------------
+def _open_run_module(run: runs.Run, options: Options):
+    saved = run.read_json("config.json")
+    module = registry.load(saved["example"])
+    config = config_lib.from_dict(module.Config, saved["config"])
+    if options.sets:
+        config = dataclasses.replace(
+            config, **config_lib.parse_overrides(module.Config, options.sets)
+        )
+        config_lib.validate(config)
+    return saved, module, config
+
+
+def load_model(run: runs.Run) -> keras.Model:
+    """The run's saved model.
+
+    Raises:
+        UserError: when the run has no model yet or the file is damaged.
+    """
+    if not run.model_path.is_file():
+        raise UserError(f"{run.path} has no model.keras yet (did its first epoch finish?)")
+    try:
+        return keras.models.load_model(run.model_path)
+    except (OSError, ValueError) as error:
+        first = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise UserError(f"cannot load {run.model_path}: {first}") from None
+
+
+def evaluate(run_dir: Path, options: Options) -> dict[str, float]:
+    """Evaluates a run's model on its test data and records the result in the run."""
+    run = runs.Run.open(run_dir)
+    saved, module, config = _open_run_module(run, options)
+    data = module.load_data(config, options.source(saved.get("data", "real")))
+    model = load_model(run)
+    metrics = {key: float(value) for key, value in module.evaluate(config, data, model).items()}
+    run.write_json(f"evaluation-{time.strftime('%Y%m%d-%H%M%S')}.json", metrics)
+    return metrics
+
+
+def latest_run(runs_dir: Path, name: str) -> runs.Run:
+    """The newest finished run of `name` under `runs_dir`.
+
+    Raises:
+        UserError: when there is none.
+    """
+    folder = Path(runs_dir) / name
+    candidates = sorted(folder.iterdir(), reverse=True) if folder.is_dir() else []
+    for path in candidates:
+        if (path / "config.json").is_file() and runs.Run(path).status == "finished":
+            return runs.Run(path)
+    raise UserError(
+        f"no finished run of {name} under {runs_dir}: train one first "
+        f"(keras-classics train {name}) or give a run directory"
+    )
+
+
+def sample(target: str, options: Options) -> None:
+    """Runs the example's sampling step on a run's model (or on its built-in network)."""
+    path = Path(target)
+    if (path / "config.json").is_file():
+        run = runs.Run.open(path)
+    else:
+        module = registry.load(target)
+        if not hasattr(module, "sample"):
+            raise UserError(f"{target} has no sampling or inspection step")
+        if not getattr(module, "SAMPLE_NEEDS_RUN", True):
+            config = resolve_config(module, options)
+            training.seed_everything(config.seed)
+            module.sample(config, None, None)
+            return
+        run = latest_run(options.runs_dir, target)
+    _, module, config = _open_run_module(run, options)
+    if not hasattr(module, "sample"):
+        raise UserError(f"{module.__name__.rsplit('.', 1)[-1]} has no sampling or inspection step")
+    training.seed_everything(config.seed)
+    module.sample(config, load_model(run), run)
+
+
+# -- data, list, report -------------------------------------------------------------------------
+def data_status(options: Options) -> str:
+    """Where each dataset file is looked for, whether it is there and verified."""
+    return table(catalog.status(options.source()))
+
+
+def report(options: Options) -> str:
+    """One row per run directory: example, status, epochs done and final metrics."""
+    rows = []
+    base = Path(options.runs_dir)
+    for config_path in sorted(base.glob("*/*/config.json")):
+        run = runs.Run(config_path.parent)
+        try:
+            final = run.read_json("final.json") if (run.path / "final.json").is_file() else {}
+        except UserError:
+            final = {}
+        shown = {k: v for k, v in final.items() if k.startswith("test_")}
+        rows.append(
+            {
+                "run": str(run.path),
+                "status": run.status,
+                "epochs": len(run.read_metrics()),
+                "final": "  ".join(f"{k[5:]} {v:.4g}" for k, v in shown.items()),
+            }
+        )
+    return table(rows) if rows else f"no runs under {base}"
+
+
+# -- explain ------------------------------------------------------------------------------------
+def explain(name: str, options: Options, lang: str) -> str:
+    """The example's walkthrough; real data if present, else the synthetic twin (said first)."""
+    module = registry.load(name)
+    if not hasattr(module, "explain"):
+        raise UserError(f"{name} has no walkthrough yet")
+    config = resolve_config(module, options)
+    training.seed_everything(config.seed)
+    source = options.source()
+    note = f"data: {source.kind}"
+    if options.data is None and not source.synthetic:
+        # explain never downloads: real files if present, otherwise the twin.
+        source = dataclasses.replace(source, offline=True)
+        try:
+            sections = list(module.explain(config, source))
+        except DataError as error:
+            note = f"data: synthetic (real data not found offline: {error})"
+            sections = list(module.explain(config, dataclasses.replace(source, kind="synthetic")))
+    else:
+        sections = list(module.explain(config, source))
+    return note + "\n\n" + explaining.render(sections, lang)
+
+
+# -- bench --------------------------------------------------------------------------------------
+def bench_one(name: str, options: Options, steps: int) -> dict[str, Any]:
+    """Steady-state training throughput of the example's model on synthetic data, this backend."""
+    module = registry.load(name)
+    config = resolve_config(module, options)
+    training.seed_everything(config.seed)
+    batch = config.batch_size
+    needed = batch * min(steps, 16)
+    config = dataclasses.replace(config, train_samples=needed, test_samples=batch)
+    data = module.load_data(config, DataSource(kind="synthetic"))
+    if hasattr(module, "benchmark"):
+        result = module.benchmark(config, data, steps)
+    else:
+        model = module.build_model(config, data.spec)
+        x, y = data.train
+        # Same batch size everywhere: no recompilation after the warm-up.
+        warm = training.EpochBatches(x, y, batch_size=batch, seed=0, drop_remainder=True)
+        start = time.perf_counter()
+        model.fit(warm, epochs=1, steps_per_epoch=2, verbose=0)
+        compile_s = time.perf_counter() - start
+        order = np.resize(np.arange(training.first_axis_length(x)), steps * batch)
+        x_steps, y_steps = training.take(x, order), training.take(y, order)
+        start = time.perf_counter()
+        model.fit(x_steps, y_steps, batch_size=batch, epochs=1, shuffle=False, verbose=0)
+        elapsed = time.perf_counter() - start
+        result = {"samples_per_s": steps * batch / elapsed, "warmup_s": compile_s}
+    env = runs.environment(options.backend)
+    return {
+        "backend": options.backend,
+        "samples_per_s": round(result["samples_per_s"], 1),
+        "ms_per_step": round(1000 * batch / result["samples_per_s"], 2),
+        "batch_size": batch,
+        "steps": steps,
+        "warmup_s": round(result.get("warmup_s", float("nan")), 2),
+        "device": env.get("device", "?"),
+    }
+
+
+def bench(name: str, options: Options, backends: list[str], steps: int) -> str:
+    """Runs `bench_one` for each backend in its own process (a process has one backend)."""
+    registry.spec(name)
+    rows = []
+    for backend in backends:
+        command = [sys.executable, "-m", "keras_classics", "bench", name, "--backend", backend]
+        command += ["--steps", str(steps), "--json"]
+        if options.preset:
+            command += ["--preset", options.preset]
+        for item in options.sets:
+            command += ["--set", item]
+        completed = subprocess.run(command, capture_output=True, text=True, check=False)
+        lines = completed.stdout.strip().splitlines()
+        if completed.returncode == 0 and lines:
+            rows.append(json.loads(lines[-1]))
+        else:
+            error = (completed.stderr.strip().splitlines() or ["failed"])[-1]
+            rows.append({"backend": backend, "samples_per_s": "error: " + error})
+    return f"{name}: steady-state training throughput (synthetic data)\n" + table(rows)

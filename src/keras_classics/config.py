@@ -1,0 +1,169 @@
+"""Configs are frozen dataclasses; presets and `--set key=value` make new ones, typed and checked."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import types
+import typing
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+from keras_classics.errors import UserError
+
+C = TypeVar("C", bound="BaseConfig")
+
+
+@dataclasses.dataclass(frozen=True)
+class BaseConfig:
+    """Fields every example has. Each example's `Config` subclasses this with the original's defaults.
+
+    Attributes:
+        seed: seeds Python, NumPy and the backend (keras.utils.set_random_seed).
+        epochs: passes over the training data.
+        batch_size: samples per gradient step.
+        train_samples: use only the first N training samples (0 = all); tiny presets use it.
+        test_samples: use only the first N test samples (0 = all).
+    """
+
+    seed: int = 1337
+    epochs: int = 1
+    batch_size: int = 128
+    train_samples: int = 0
+    test_samples: int = 0
+
+
+def field_types(config_cls: type[BaseConfig]) -> dict[str, Any]:
+    """Maps each field name of a config class to its resolved type annotation."""
+    hints = typing.get_type_hints(config_cls)
+    return {f.name: hints[f.name] for f in dataclasses.fields(config_cls)}
+
+
+def parse_value(key: str, text: str, annotation: Any) -> Any:
+    """Parses the text of `--set key=text` into the field's type.
+
+    Supports bool, int, float, str, Optional[...] ("none" gives None) and tuple[T, ...]
+    (comma-separated).
+
+    Raises:
+        UserError: when the text cannot be read as that type.
+    """
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        if text.lower() in ("none", "null", "") and len(inner) < len(args):
+            return None
+        errors = []
+        for candidate in inner:
+            try:
+                return parse_value(key, text, candidate)
+            except UserError as error:
+                errors.append(str(error))
+        raise UserError(errors[0])
+    if origin is tuple:
+        item_type = args[0] if args else str
+        parts = [p.strip() for p in text.split(",") if p.strip()]
+        return tuple(parse_value(key, p, item_type) for p in parts)
+    if origin is typing.Literal:
+        if text not in args:
+            raise UserError(f"--set {key}={text}: expected one of {', '.join(map(str, args))}")
+        return text
+    if annotation is bool:
+        lowered = text.lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off"):
+            return False
+        raise UserError(f"--set {key}={text}: expected true or false")
+    if annotation in (int, float):
+        try:
+            return annotation(text)
+        except ValueError:
+            raise UserError(
+                f"--set {key}={text}: expected {'an integer' if annotation is int else 'a number'}"
+            ) from None
+    if annotation is str:
+        return text
+    raise UserError(f"--set {key}: values of type {annotation} cannot be set from the command line")
+
+
+def parse_overrides(config_cls: type[BaseConfig], items: Iterable[str]) -> dict[str, Any]:
+    """Turns ["key=value", ...] into a typed dict, rejecting unknown keys.
+
+    Raises:
+        UserError: for a malformed item, an unknown key or a badly typed value.
+    """
+    types_by_name = field_types(config_cls)
+    values: dict[str, Any] = {}
+    for item in items:
+        key, sep, text = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise UserError(f"--set {item!r}: expected key=value")
+        if key not in types_by_name:
+            known = ", ".join(sorted(types_by_name))
+            raise UserError(f"--set {key}: unknown key for this example (known: {known})")
+        values[key] = parse_value(key, text.strip(), types_by_name[key])
+    return values
+
+
+def resolve(
+    config_cls: type[C],
+    presets: Mapping[str, Mapping[str, Any]],
+    preset: str | None = None,
+    overrides: Iterable[str] = (),
+    seed: int | None = None,
+) -> C:
+    """Builds a config: defaults, then the preset, then `--set` values, then `--seed`.
+
+    Raises:
+        UserError: for an unknown preset or a bad override.
+    """
+    values: dict[str, Any] = {}
+    if preset:
+        if preset not in presets:
+            names = ", ".join(sorted(presets)) or "none"
+            raise UserError(f"unknown preset {preset!r} (this example has: {names})")
+        values.update(presets[preset])
+    values.update(parse_overrides(config_cls, overrides))
+    if seed is not None:
+        values["seed"] = seed
+    config = config_cls(**values)
+    validate(config)
+    return config
+
+
+def validate(config: BaseConfig) -> None:
+    """Checks generic bounds and the example's own `check()` if it has one.
+
+    Raises:
+        UserError: when a value is out of range.
+    """
+    for name in ("epochs", "batch_size"):
+        if getattr(config, name) < 1:
+            raise UserError(f"{name} must be at least 1, got {getattr(config, name)}")
+    for name in ("train_samples", "test_samples"):
+        if getattr(config, name) < 0:
+            raise UserError(f"{name} must be 0 (all) or positive, got {getattr(config, name)}")
+    check = getattr(config, "check", None)
+    if callable(check):
+        check()
+
+
+def to_dict(config: BaseConfig) -> dict[str, Any]:
+    """Returns the config as a JSON-ready dict (tuples become lists)."""
+    return json.loads(json.dumps(dataclasses.asdict(config)))
+
+
+def from_dict(config_cls: type[C], data: Mapping[str, Any]) -> C:
+    """Rebuilds a config saved by `to_dict`, ignoring keys the class no longer has."""
+    types_by_name = field_types(config_cls)
+    values = {}
+    for key, value in data.items():
+        if key not in types_by_name:
+            continue
+        if isinstance(value, list):
+            value = tuple(value)
+        values[key] = value
+    return config_cls(**values)

@@ -1,0 +1,129 @@
+"""Finding, verifying and downloading data files, over `keras.utils.get_file`.
+
+A file is looked for in `--data-dir` first, then in the Keras cache (`$KERAS_HOME/datasets`, by
+default `~/.keras/datasets`). A file found is checked against its hash; a missing one is
+downloaded from its original URL unless offline. Every failure is one line that names the file,
+its URL, its hash and where to put it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+from pathlib import Path
+
+from keras_classics.datasets.source import DataSource
+from keras_classics.errors import DataError
+
+
+@dataclasses.dataclass(frozen=True)
+class RemoteFile:
+    """A data file as Keras knows it.
+
+    Attributes:
+        fname: file name in the cache.
+        origin: the URL it is downloaded from.
+        file_hash: expected hash (None where the original loader had none).
+        hash_algorithm: "sha256" or "md5".
+        cache_subdir: folder under the Keras cache dir.
+        description: what it is, for `keras-classics data`.
+    """
+
+    fname: str
+    origin: str
+    file_hash: str | None
+    hash_algorithm: str = "sha256"
+    cache_subdir: str = "datasets"
+    description: str = ""
+
+    def placement_hint(self, source: DataSource) -> str:
+        """Where the user can put the file by hand."""
+        return str(candidate_paths(self, source)[0])
+
+
+def keras_cache_dir() -> Path:
+    """The Keras cache folder: $KERAS_HOME, else ~/.keras (as keras.utils.get_file uses it)."""
+    return Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras")
+
+
+def candidate_paths(remote: RemoteFile, source: DataSource) -> list[Path]:
+    """The places a file is looked for, in order."""
+    paths = []
+    if source.data_dir is not None:
+        paths.append(source.data_dir / remote.fname)
+    paths.append(keras_cache_dir() / remote.cache_subdir / remote.fname)
+    return paths
+
+
+def file_digest(path: Path, algorithm: str) -> str:
+    """Hex digest of a file, read in chunks."""
+    digest = hashlib.new(algorithm)
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def verify(remote: RemoteFile, path: Path) -> bool | None:
+    """True if the hash matches, False if not, None when there is no known hash."""
+    if remote.file_hash is None:
+        return None
+    return file_digest(path, remote.hash_algorithm) == remote.file_hash
+
+
+def describe(remote: RemoteFile) -> str:
+    """`name (URL, sha256 abc...)` for messages."""
+    known = (
+        f"{remote.hash_algorithm} {remote.file_hash}" if remote.file_hash else "no published hash"
+    )
+    return f"{remote.fname} ({remote.origin}, {known})"
+
+
+def find(remote: RemoteFile, source: DataSource) -> Path | None:
+    """The first existing candidate path, verified.
+
+    Raises:
+        DataError: if the file found does not match its hash (corrupt or truncated).
+    """
+    for path in candidate_paths(remote, source):
+        if path.is_file():
+            if verify(remote, path) is False:
+                raise DataError(
+                    f"{path} is corrupt or truncated: its {remote.hash_algorithm} does not match "
+                    f"{remote.file_hash}; delete it and download {remote.origin} again"
+                )
+            return path
+    return None
+
+
+def fetch(remote: RemoteFile, source: DataSource) -> Path:
+    """Returns a verified local copy of `remote`, downloading it if allowed.
+
+    Raises:
+        DataError: offline and missing, download failed, or hash mismatch.
+    """
+    found = find(remote, source)
+    if found is not None:
+        return found
+    where = remote.placement_hint(source)
+    hint = f"put {remote.fname} in {where} (or pass --data-dir), or use --data synthetic"
+    if source.offline:
+        raise DataError(f"{describe(remote)} is not available offline: {hint}")
+    import keras
+
+    cache_dir = source.data_dir or keras_cache_dir()
+    subdir = "" if source.data_dir is not None else remote.cache_subdir
+    try:
+        path = keras.utils.get_file(
+            fname=remote.fname,
+            origin=remote.origin,
+            file_hash=remote.file_hash,
+            hash_algorithm=remote.hash_algorithm,
+            cache_dir=str(cache_dir),
+            cache_subdir=subdir or ".",
+        )
+    except Exception as error:  # noqa: BLE001 - any download failure becomes one clear line
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise DataError(f"could not download {describe(remote)}: {reason}; {hint}") from None
+    return Path(path)

@@ -1,0 +1,12 @@
+"""Errors a user can cause: the command line prints them as one line and exits with code 2."""
+
+
+class UserError(Exception):
+    """A mistake the user can fix (bad flag, unknown example, missing or corrupt file).
+
+    The message is one line that says what went wrong, why, and what to do.
+    """
+
+
+class DataError(UserError):
+    """A data file is missing, cannot be downloaded, is corrupt, or cannot be parsed."""

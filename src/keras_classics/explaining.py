@@ -1,0 +1,56 @@
+"""`keras-classics explain NAME`: the walkthrough's steps, computed live by the example's own code.
+
+Each example's `explain(config, source)` yields `Section`s: a heading in English and Chinese and
+a body computed from the package's code and data (never a stored string).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from collections.abc import Iterable
+
+import numpy as np
+
+
+@dataclasses.dataclass(frozen=True)
+class Section:
+    """One step of the walkthrough."""
+
+    en: str
+    zh: str
+    body: str
+
+
+def render(sections: Iterable[Section], lang: str = "en") -> str:
+    """Headings in the chosen language, each followed by its body."""
+    parts = []
+    for number, section in enumerate(sections, 1):
+        title = section.zh if lang == "zh" else section.en
+        parts.append(f"## {number}. {title}\n{section.body.rstrip()}\n")
+    return "\n".join(parts)
+
+
+def summary_text(model) -> str:
+    """The Keras summary of `model` as plain text, with parameter totals."""
+    lines: list[str] = []
+    model.summary(print_fn=lambda line, **_: lines.append(line), line_length=100)
+    return "\n".join(lines) + "\n" + parameter_line(model)
+
+
+def parameter_line(model) -> str:
+    """`name: total 1,199,882 | trainable 1,199,882 | non-trainable 0`."""
+    trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+    non_trainable = sum(int(np.prod(w.shape)) for w in model.non_trainable_weights)
+    return (
+        f"{model.name}: total {trainable + non_trainable:,} | trainable {trainable:,} | "
+        f"non-trainable {non_trainable:,}"
+    )
+
+
+def array_text(array: np.ndarray, max_rows: int = 12) -> str:
+    """A NumPy array printed whole (no wrapping), as the walkthrough shows matrices."""
+    buffer = io.StringIO()
+    with np.printoptions(linewidth=200, threshold=max_rows * 200):
+        print(array, file=buffer)
+    return buffer.getvalue()

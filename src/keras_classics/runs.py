@@ -1,0 +1,232 @@
+"""Run directories: `runs/<example>/<timestamp>/` with config, environment, metrics and artifacts.
+
+Every file is written atomically (temporary file, then rename), and a run directory is never
+reused: a second run in the same second gets a suffix.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from keras_classics.errors import UserError
+
+STATUS_FILE = "status.json"
+
+
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """Writes `data` to `path` so that readers see the old file or the whole new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _json_default(value: Any) -> Any:
+    # NumPy scalars and arrays, Paths: everything else is a bug worth a TypeError.
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Writes `data` as indented JSON, atomically."""
+    write_atomic(path, json.dumps(data, indent=2, default=_json_default) + "\n")
+
+
+def read_json(path: Path) -> Any:
+    """Reads a JSON file of a run.
+
+    Raises:
+        UserError: if it is missing or not valid JSON.
+    """
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserError(f"{path} not found: is this a keras-classics run directory?") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise UserError(
+            f"{path} is not valid JSON ({error}); the run directory is damaged"
+        ) from None
+
+
+class Run:
+    """One run directory and the files in it."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    # -- creating and opening ---------------------------------------------------------------
+    @classmethod
+    def create(cls, runs_dir: Path, example: str) -> Run:
+        """Creates a new, empty run directory for `example` under `runs_dir`."""
+        parent = Path(runs_dir) / example
+        parent.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        for attempt in range(1000):
+            path = parent / (stamp if attempt == 0 else f"{stamp}-{attempt}")
+            try:
+                path.mkdir()
+            except FileExistsError:
+                continue
+            run = cls(path)
+            run.set_status("running")
+            return run
+        raise UserError(f"could not create a new run directory under {parent}")
+
+    @classmethod
+    def open(cls, path: Path) -> Run:
+        """Opens an existing run directory.
+
+        Raises:
+            UserError: if `path` is not a run directory.
+        """
+        path = Path(path)
+        if not (path / "config.json").is_file():
+            raise UserError(f"{path} is not a run directory (no config.json)")
+        return cls(path)
+
+    # -- files ------------------------------------------------------------------------------
+    @property
+    def artifacts(self) -> Path:
+        """The folder for images, texts and tables the example produces."""
+        folder = self.path / "artifacts"
+        folder.mkdir(exist_ok=True)
+        return folder
+
+    @property
+    def checkpoint_dir(self) -> Path:
+        """The folder of the last finished epoch's training state (for --resume)."""
+        return self.path / "checkpoint"
+
+    @property
+    def model_path(self) -> Path:
+        """The saved model (`model.keras`), rewritten after every epoch."""
+        return self.path / "model.keras"
+
+    def write_json(self, name: str, data: Any) -> Path:
+        """Writes `name` (relative to the run) as JSON, atomically."""
+        path = self.path / name
+        write_json(path, data)
+        return path
+
+    def read_json(self, name: str) -> Any:
+        """Reads `name` (relative to the run) as JSON."""
+        return read_json(self.path / name)
+
+    def write_text(self, name: str, text: str) -> Path:
+        """Writes an artifact text file, atomically, and returns its path."""
+        path = self.artifacts / name
+        write_atomic(path, text)
+        return path
+
+    # -- metrics ----------------------------------------------------------------------------
+    @property
+    def metrics_path(self) -> Path:
+        return self.path / "metrics.csv"
+
+    def read_metrics(self) -> list[dict[str, str]]:
+        """Returns the rows of metrics.csv (empty if there are none yet)."""
+        if not self.metrics_path.exists():
+            return []
+        with open(self.metrics_path, newline="", encoding="utf-8") as handle:
+            return list(csv.DictReader(handle))
+
+    def append_metrics(self, row: Mapping[str, Any]) -> None:
+        """Adds one epoch's row to metrics.csv, keeping earlier rows (rewritten atomically)."""
+        rows: list[dict[str, Any]] = self.read_metrics()
+        epoch = row.get("epoch")
+        # A resumed run replays nothing, but guard against a duplicated epoch row anyway.
+        rows = [r for r in rows if str(r.get("epoch")) != str(epoch)]
+        rows.append({k: _format_metric(v) for k, v in row.items()})
+        columns: list[str] = []
+        for r in rows:
+            columns.extend(k for k in r if k not in columns)
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        write_atomic(self.metrics_path, out.getvalue())
+
+    # -- status -----------------------------------------------------------------------------
+    def set_status(self, status: str, **extra: Any) -> None:
+        """Records "running", "finished" or "failed" (with a reason) in status.json."""
+        self.write_json(STATUS_FILE, {"status": status, "time": time.time(), **extra})
+
+    @property
+    def status(self) -> str:
+        path = self.path / STATUS_FILE
+        if not path.exists():
+            return "unknown"
+        return read_json(path).get("status", "unknown")
+
+    def finish(self, final: Mapping[str, Any]) -> None:
+        """Writes final.json and marks the run finished."""
+        self.write_json("final.json", dict(final))
+        self.set_status("finished")
+
+    def fail(self, reason: str) -> None:
+        """Marks the run failed, keeping whatever finished epochs it has."""
+        self.set_status("failed", reason=reason)
+
+
+def _format_metric(value: Any) -> Any:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if hasattr(value, "item"):
+        return _format_metric(value.item())
+    return value
+
+
+def environment(backend: str) -> dict[str, Any]:
+    """Versions, backend and device, recorded in env.json of every run."""
+    import keras
+    import numpy
+
+    info: dict[str, Any] = {
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "keras": keras.__version__,
+        "numpy": numpy.__version__,
+        "backend": backend,
+        "cpu_count": os.cpu_count(),
+    }
+    info.update(_backend_info(backend))
+    return info
+
+
+def _backend_info(backend: str) -> dict[str, Any]:
+    if backend == "jax":
+        import jax
+
+        devices = jax.devices()
+        return {"jax": jax.__version__, "device": f"{devices[0].platform}:{devices[0].device_kind}"}
+    if backend == "torch":
+        import torch
+
+        device = "cuda:" + torch.cuda.get_device_name(0) if torch.cuda.is_available() else "cpu"
+        return {"torch": torch.__version__, "device": device}
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    return {"tensorflow": tf.__version__, "device": "gpu" if gpus else "cpu"}

@@ -1,0 +1,312 @@
+"""Training plumbing shared by the examples: seeding, a deterministic batch order, per-epoch metrics,
+checkpoints and resume. The model, its loss and its training loop stay in each example.
+
+Resume is exact: the batch order of epoch `e` depends only on (seed, e), and the checkpoint holds
+every model variable (weights and the dropout seed states) and every optimizer variable.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import keras
+import numpy as np
+
+from keras_classics.errors import UserError
+from keras_classics.runs import Run, write_atomic
+
+CHECKPOINT_FILE = "state.npz"
+
+
+def seed_everything(seed: int) -> None:
+    """Seeds Python, NumPy and the Keras backend."""
+    keras.utils.set_random_seed(seed)
+
+
+def take(arrays: Any, index: np.ndarray) -> Any:
+    """Selects `index` along the first axis of an array, or of each array in a list/tuple/dict."""
+    if arrays is None:
+        return None
+    if isinstance(arrays, Mapping):
+        return {key: take(value, index) for key, value in arrays.items()}
+    if isinstance(arrays, (list, tuple)):
+        return type(arrays)(take(value, index) for value in arrays)
+    return arrays[index]
+
+
+def first_axis_length(arrays: Any) -> int:
+    """Number of samples in an array or in the first array of a list/tuple/dict."""
+    if isinstance(arrays, Mapping):
+        return first_axis_length(next(iter(arrays.values())))
+    if isinstance(arrays, (list, tuple)):
+        return first_axis_length(arrays[0])
+    return len(arrays)
+
+
+def limit(arrays: Any, count: int) -> Any:
+    """The first `count` samples (all of them when count is 0)."""
+    if not count:
+        return arrays
+    return take(arrays, np.arange(min(count, first_axis_length(arrays))))
+
+
+class EpochBatches(keras.utils.PyDataset):
+    """Mini-batches of in-memory arrays, shuffled in an order fixed by (seed, epoch).
+
+    Keras' own shuffling draws from a global generator, so a resumed run would see another order;
+    here epoch `e` always sees the same permutation, on every backend.
+    """
+
+    def __init__(
+        self,
+        x: Any,
+        y: Any = None,
+        sample_weight: Any = None,
+        *,
+        batch_size: int,
+        seed: int,
+        shuffle: bool = True,
+        drop_remainder: bool = False,
+    ):
+        super().__init__()
+        self.x, self.y, self.sample_weight = x, y, sample_weight
+        self.batch_size = batch_size
+        self.seed = seed
+        self.shuffle = shuffle
+        self.num_samples = first_axis_length(x)
+        self.drop_remainder = drop_remainder
+        self.set_epoch(0)
+
+    def set_epoch(self, epoch: int) -> None:
+        """Fixes the sample order for `epoch`."""
+        if self.shuffle:
+            rng = np.random.default_rng([self.seed, epoch])
+            self.order = rng.permutation(self.num_samples)
+        else:
+            self.order = np.arange(self.num_samples)
+
+    def __len__(self) -> int:
+        if self.drop_remainder:
+            return max(1, self.num_samples // self.batch_size)
+        return math.ceil(self.num_samples / self.batch_size)
+
+    def __getitem__(self, index: int) -> tuple:
+        batch = self.order[index * self.batch_size : (index + 1) * self.batch_size]
+        items = [take(self.x, batch)]
+        if self.y is not None:
+            items.append(take(self.y, batch))
+            if self.sample_weight is not None:
+                items.append(take(self.sample_weight, batch))
+        return tuple(items)
+
+
+# -- checkpoints --------------------------------------------------------------------------------
+def _optimizer_variables(model: keras.Model) -> list:
+    optimizer = model.optimizer
+    if optimizer is None:
+        return []
+    if not optimizer.built:
+        optimizer.build(model.trainable_variables)
+    return list(optimizer.variables)
+
+
+def reseed_backend_for_epoch(seed: int, epoch: int) -> None:
+    """Keras' torch backend draws unseeded dropout masks from torch's global generator, which
+    other code (the data loader) also draws from; reseeding it per epoch makes epoch `e`'s masks
+    depend only on (seed, e), so a resumed run matches an uninterrupted one."""
+    if keras.backend.backend() == "torch":
+        import torch
+
+        torch.manual_seed(int(np.random.default_rng([seed, epoch, 17]).integers(2**62)))
+
+
+def save_checkpoint(models: Mapping[str, keras.Model], run: Run, epochs_done: int) -> None:
+    """Saves every variable of `models` and their optimizers after `epochs_done` epochs, atomically."""
+    arrays: dict[str, np.ndarray] = {"epochs_done": np.array(epochs_done)}
+    for name, model in models.items():
+        for i, variable in enumerate(model.variables):
+            arrays[f"{name}/model/{i}"] = keras.ops.convert_to_numpy(variable.value)
+        for i, variable in enumerate(_optimizer_variables(model)):
+            arrays[f"{name}/optimizer/{i}"] = keras.ops.convert_to_numpy(variable.value)
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    write_atomic(run.checkpoint_dir / CHECKPOINT_FILE, buffer.getvalue())
+
+
+def has_checkpoint(run: Run | None) -> bool:
+    """Whether `run` has a finished epoch to resume from."""
+    return run is not None and (run.checkpoint_dir / CHECKPOINT_FILE).exists()
+
+
+def restore_checkpoint(models: Mapping[str, keras.Model], run: Run) -> int:
+    """Loads the state saved by `save_checkpoint` into `models` and returns the epochs done.
+
+    Raises:
+        UserError: if the checkpoint is unreadable or does not fit these models.
+    """
+    path = run.checkpoint_dir / CHECKPOINT_FILE
+    try:
+        with np.load(path) as data:
+            arrays = {key: data[key] for key in data.files}
+    except (OSError, ValueError, EOFError) as error:
+        raise UserError(f"checkpoint {path} is unreadable ({error}); start a new run") from None
+    for name, model in models.items():
+        groups = (("model", list(model.variables)), ("optimizer", _optimizer_variables(model)))
+        for group, variables in groups:
+            keys = [f"{name}/{group}/{i}" for i in range(len(variables))]
+            if (
+                any(key not in arrays for key in keys)
+                or f"{name}/{group}/{len(variables)}" in arrays
+            ):
+                raise UserError(f"checkpoint {path} does not match the {name} model of this config")
+            for key, variable in zip(keys, variables, strict=True):
+                if tuple(arrays[key].shape) != tuple(variable.shape):
+                    raise UserError(f"checkpoint {path}: {variable.path} has another shape")
+                variable.assign(arrays[key])
+    return int(arrays["epochs_done"])
+
+
+def save_model(model: keras.Model, path: os.PathLike) -> None:
+    """Saves a `.keras` file atomically (Keras insists on the extension, so the temp name keeps it)."""
+    path = os.fspath(path)
+    tmp = path[: -len(".keras")] + ".partial.keras"
+    model.save(tmp)
+    os.replace(tmp, path)
+
+
+# -- per-epoch record ---------------------------------------------------------------------------
+def current_learning_rate(model: keras.Model) -> float | None:
+    """The optimizer's learning rate now (schedules evaluated at the current step)."""
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None:
+        return None
+    return float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+
+
+def format_logs(logs: Mapping[str, Any]) -> str:
+    """`loss 0.1234  accuracy 0.9876 ...` for one-line epoch reports."""
+    return "  ".join(f"{key} {float(value):.4g}" for key, value in logs.items())
+
+
+def interactive() -> bool:
+    """A progress bar on a terminal, one line per epoch otherwise (log files stay small)."""
+    return sys.stdout.isatty()
+
+
+class EpochRecorder(keras.callbacks.Callback):
+    """Sets each epoch's batch order, then records metrics, timing and a checkpoint per epoch."""
+
+    def __init__(
+        self,
+        run: Run | None,
+        batches: EpochBatches,
+        epochs: int,
+        print_lines: bool,
+        models: Mapping[str, keras.Model] | None = None,
+    ):
+        super().__init__()
+        self.run = run
+        self.batches = batches
+        self.epochs = epochs
+        self.print_lines = print_lines
+        self.extra_models = models
+        self._start = self._train_end = 0.0
+
+    def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
+        self.batches.set_epoch(epoch)
+        reseed_backend_for_epoch(self.batches.seed, epoch)
+        self._start = time.perf_counter()
+        self._train_end = 0.0
+
+    def on_test_begin(self, logs: Any = None) -> None:
+        if self._start and not self._train_end:
+            self._train_end = time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+        now = time.perf_counter()
+        train_time = (self._train_end or now) - self._start
+        row: dict[str, Any] = {"epoch": epoch + 1}
+        row.update({key: float(value) for key, value in (logs or {}).items()})
+        learning_rate = current_learning_rate(self.model)
+        if learning_rate is not None:
+            row["lr"] = learning_rate
+        row["epoch_time_s"] = now - self._start
+        row["samples_per_s"] = self.batches.num_samples / max(train_time, 1e-9)
+        if self.run is not None:
+            models = dict(self.extra_models or {"model": self.model})
+            save_checkpoint(models, self.run, epoch + 1)
+            save_model(self.model, self.run.model_path)
+            self.run.append_metrics(row)
+        if self.print_lines:
+            shown = {
+                k: v for k, v in row.items() if k not in ("epoch", "epoch_time_s", "samples_per_s")
+            }
+            print(
+                f"epoch {epoch + 1}/{self.epochs}  {format_logs(shown)}  "
+                f"{row['epoch_time_s']:.1f}s  {row['samples_per_s']:.0f} samples/s",
+                flush=True,
+            )
+
+
+def fit(
+    model: keras.Model,
+    run: Run | None,
+    x: Any,
+    y: Any = None,
+    *,
+    epochs: int,
+    batch_size: int,
+    seed: int,
+    sample_weight: Any = None,
+    validation_data: tuple | None = None,
+    callbacks: Sequence[keras.callbacks.Callback] = (),
+    shuffle: bool = True,
+) -> dict[str, list[float]]:
+    """`model.fit` with a reproducible batch order, per-epoch metrics and checkpoints in `run`.
+
+    If `run` already has a checkpoint (`--resume`), training continues after its last finished
+    epoch with the same weights, optimizer state, dropout seeds and batch order.
+
+    Returns:
+        The Keras history (metric name -> values of the epochs run now).
+    """
+    batches = EpochBatches(x, y, sample_weight, batch_size=batch_size, seed=seed, shuffle=shuffle)
+    initial_epoch = restore_checkpoint({"model": model}, run) if has_checkpoint(run) else 0
+    if initial_epoch >= epochs:
+        return {}
+    # Keras may draw the first batch before `on_epoch_begin` fires: set the order now as well.
+    batches.set_epoch(initial_epoch)
+    progress_bar = interactive()
+    recorder = EpochRecorder(run, batches, epochs, print_lines=not progress_bar)
+    history = model.fit(
+        batches,
+        epochs=epochs,
+        initial_epoch=initial_epoch,
+        validation_data=validation_data,
+        callbacks=[recorder, *callbacks],
+        verbose=1 if progress_bar else 0,
+        shuffle=False,  # Keras would shuffle batch order from a global RNG; EpochBatches shuffles
+    )
+    return history.history
+
+
+def evaluate(model: keras.Model, x: Any, y: Any, batch_size: int) -> dict[str, float]:
+    """`model.evaluate` as a plain dict of floats, prefixed `test_`.
+
+    Pass the training batch size: the compiled test step of fit's validation is then reused.
+    """
+    results = model.evaluate(x, y, batch_size=batch_size, verbose=0, return_dict=True)
+    return {f"test_{key}": float(value) for key, value in results.items()}
+
+
+def epoch_callback(function: Callable[[int, dict], None]) -> keras.callbacks.Callback:
+    """A callback that calls `function(epoch, logs)` after every epoch (for per-epoch samples)."""
+    return keras.callbacks.LambdaCallback(
+        on_epoch_end=lambda epoch, logs: function(epoch, logs or {})
+    )

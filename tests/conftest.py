@@ -1,0 +1,59 @@
+"""Test set-up: the backend comes from KERAS_BACKEND (make test runs the suite once per backend),
+tests never touch the network, and real files come from ../shared/data beside the checkout."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+os.environ["KERAS_CLASSICS_OFFLINE"] = "1"  # any attempt to download fails fast and clearly
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+os.environ.setdefault("MPLBACKEND", "Agg")
+# JAX spends most of a tiny run compiling; a persistent cache makes reruns and reloads cheap.
+os.environ.setdefault(
+    "JAX_COMPILATION_CACHE_DIR", str(Path.home() / ".cache" / "keras-classics" / "jax")
+)
+os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
+
+import pytest  # noqa: E402
+
+from keras_classics import backend  # noqa: E402
+
+BACKEND = backend.activate(os.environ["KERAS_BACKEND"])
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("KERAS_CLASSICS_SHARED_DATA", REPO.parent / "shared" / "data"))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_keras_home(tmp_path_factory, monkeypatch):
+    """An empty Keras cache, so a file on the developer's machine cannot make a test pass."""
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path_factory.getbasetemp() / "keras_home"))
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """../shared/data (real MNIST, bAbI, IMDB, nietzsche, fra-eng files)."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"{SHARED_DATA} is not there")
+    return SHARED_DATA
+
+
+@pytest.fixture
+def options(tmp_path):
+    """Options for a tiny, offline, synthetic run in a temporary runs folder."""
+    from keras_classics.commands import Options
+
+    def make(**changes):
+        values = dict(
+            preset="tiny",
+            data="synthetic",
+            runs_dir=tmp_path / "runs",
+            offline=True,
+            backend=BACKEND,
+        )
+        values.update(changes)
+        return Options(**values)
+
+    return make
