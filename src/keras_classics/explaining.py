@@ -34,7 +34,7 @@ def render(sections: Iterable[Section], lang: str = "en") -> str:
 def summary_text(model) -> str:
     """The Keras summary of `model` as plain text, with parameter totals."""
     lines: list[str] = []
-    model.summary(print_fn=lambda line, **_: lines.append(line), line_length=100)
+    model.summary(print_fn=lambda line, **_: lines.append(line))
     return "\n".join(lines) + "\n" + parameter_line(model)
 
 
@@ -54,3 +54,13 @@ def array_text(array: np.ndarray, max_rows: int = 12) -> str:
     with np.printoptions(linewidth=200, threshold=max_rows * 200):
         print(array, file=buffer)
     return buffer.getvalue()
+
+
+def ascii_image(image: np.ndarray) -> str:
+    """A grey image in [0, 1] (or 0-255) as characters, dark to bright: ' .:-=+*#%@'."""
+    values = np.asarray(image, dtype=np.float32)
+    if values.max() > 1.0:
+        values = values / 255.0
+    ramp = " .:-=+*#%@"
+    indices = np.clip((values * (len(ramp) - 1)).round().astype(int), 0, len(ramp) - 1)
+    return "\n".join("".join(ramp[i] * 2 for i in row) for row in indices)

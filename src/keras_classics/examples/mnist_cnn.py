@@ -128,3 +128,27 @@ def train(config: Config, data: Data, run: Run | None) -> dict[str, float]:
 def evaluate(config: Config, data: Data, model: keras.Model) -> dict[str, float]:
     """Test loss and accuracy."""
     return training.evaluate(model, *data.test, batch_size=config.batch_size)
+
+
+# -- Walkthrough --------------------------------------------------------------------------------
+def explain(config: Config, source: DataSource):
+    """The walkthrough: the data as the network sees it, then the model the seed prints."""
+    from keras_classics.explaining import Section, ascii_image, summary_text
+
+    small = dataclasses.replace(
+        config, train_samples=config.train_samples or 1000, test_samples=100
+    )
+    data = load_data(small, source)
+    x, y = data.train
+    yield Section(
+        "Images become (N, 28, 28, 1) floats in [0, 1]; labels become one-hot vectors",
+        "图像变为 (N, 28, 28, 1) 的 [0, 1] 浮点数；标签变为 one-hot 向量",
+        f"x_train {x.shape} {x.dtype}, min {x.min():.1f}, max {x.max():.1f}\n"
+        f"y_train {y.shape}; first label {int(y[0].argmax())} -> {y[0].astype(int).tolist()}",
+    )
+    yield Section("The first training image", "第一张训练图像", ascii_image(x[0, :, :, 0]))
+    yield Section(
+        "The model: two convolutions, pooling, dropout, two dense layers",
+        "神经网络结构：两个卷积层、池化、dropout、两个全连接层",
+        summary_text(build_model(config, data.spec)),
+    )

@@ -126,3 +126,27 @@ def train(config: Config, data: Data, run: Run | None) -> dict[str, float]:
 def evaluate(config: Config, data: Data, model: keras.Model) -> dict[str, float]:
     """Test loss and accuracy."""
     return training.evaluate(model, *data.test, batch_size=config.batch_size)
+
+
+# -- Walkthrough --------------------------------------------------------------------------------
+def explain(config: Config, source: DataSource):
+    """The walkthrough: flattened images, one-hot labels, then the model the seed prints."""
+    from keras_classics.explaining import Section, ascii_image, summary_text
+
+    small = dataclasses.replace(
+        config, train_samples=config.train_samples or 1000, test_samples=100
+    )
+    data = load_data(small, source)
+    x, y = data.train
+    yield Section(
+        "Each image is flattened to 784 numbers in [0, 1]",
+        "每张图像被展平为 784 个 [0, 1] 之间的数",
+        f"x_train {x.shape} {x.dtype}; y_train {y.shape}\n"
+        f"first label {int(y[0].argmax())} -> {y[0].astype(int).tolist()}",
+    )
+    yield Section("The first training image", "第一张训练图像", ascii_image(x[0].reshape(28, 28)))
+    yield Section(
+        "The model: a multilayer perceptron (fully connected layers stacked)",
+        "神经网络结构：多层感知器（全连接层堆叠）",
+        summary_text(build_model(config, data.spec)),
+    )

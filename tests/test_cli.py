@@ -1,0 +1,146 @@
+"""The command line, in-process: every user mistake is one line on stderr and exit code 2."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import BACKEND
+from keras_classics import registry
+from keras_classics.cli import main
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def assert_one_line_error(err: str, *fragments: str) -> None:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("keras-classics: error: ")
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_list_shows_every_example_with_its_documented_result(capsys):
+    code, out, _ = run_cli(capsys, "list")
+    assert code == 0
+    for example in registry.EXAMPLES:
+        assert example.name in out and example.documented in out
+
+
+@pytest.mark.parametrize(
+    ("name", "total"),
+    [("mnist_cnn", "1,199,882"), ("mnist_mlp", "669,706"), ("addition_rnn", "205,324")],
+)
+def test_summary_prints_the_seeds_parameter_counts(capsys, name, total):
+    code, out, _ = run_cli(capsys, "summary", name)
+    assert code == 0 and f"total {total} | trainable {total} | non-trainable 0" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragments"),
+    [
+        (["summary", "mnist_cnnn"], ["unknown example", "mnist_cnn"]),
+        (["summary", "mnist_cnn", "--set", "learning_rate=fast"], ["expected a number"]),
+        (["summary", "mnist_cnn", "--set", "colour=red"], ["unknown key"]),
+        (["summary", "mnist_cnn", "--preset", "huge"], ["unknown preset"]),
+        (["summary", "mnist_cnn", "--backend", "theano"], ["unknown backend"]),
+        (["train", "mnist_mlp", "--set", "dataset=cifar"], ["mnist or fashion_mnist"]),
+        (["train", "mnist_mlp", "--data", "fake"], ["invalid choice"]),
+        (["frobnicate"], ["invalid choice"]),
+        (["evaluate", "/nonexistent/run"], ["not a run directory"]),
+    ],
+)
+def test_user_mistakes_are_one_line_and_exit_2(capsys, argv, fragments):
+    code, _, err = run_cli(capsys, *argv)
+    assert code == 2
+    assert_one_line_error(err, *fragments)
+
+
+def test_missing_data_offline_writes_nothing(capsys, tmp_path):
+    runs_dir = tmp_path / "runs"
+    code, _, err = run_cli(
+        capsys,
+        "train",
+        "mnist_cnn",
+        "--offline",
+        "--data-dir",
+        str(tmp_path),
+        "--runs-dir",
+        str(runs_dir),
+    )
+    assert code == 2
+    assert_one_line_error(err, "mnist.npz", "https://", "sha256", "--data synthetic")
+    assert not runs_dir.exists()
+
+
+def test_corrupt_data_file_is_reported(capsys, tmp_path):
+    (tmp_path / "mnist.npz").write_bytes(b"\x00" * 1000)
+    code, _, err = run_cli(
+        capsys,
+        "train",
+        "mnist_mlp",
+        "--offline",
+        "--data-dir",
+        str(tmp_path),
+        "--runs-dir",
+        str(tmp_path),
+    )
+    assert code == 2
+    assert_one_line_error(err, "corrupt")
+
+
+def test_train_evaluate_sample_and_report_end_to_end(capsys, tmp_path):
+    runs_dir = str(tmp_path / "runs")
+    common = ["--preset", "tiny", "--runs-dir", runs_dir]
+    code, out, _ = run_cli(capsys, "train", "addition_rnn", *common)
+    assert code == 0 and "Q " in out and "final: " in out  # per-epoch sample questions printed
+    (run_dir,) = (tmp_path / "runs" / "addition_rnn").iterdir()
+    assert (run_dir / "artifacts" / "predictions.txt").read_text().count("-- epoch") == 2
+    env = json.loads((run_dir / "env.json").read_text())
+    assert env["backend"] == BACKEND and env["keras"].startswith("3.")
+
+    code, out, _ = run_cli(capsys, "evaluate", str(run_dir))
+    assert code == 0 and "test_accuracy" in out
+
+    code, out, _ = run_cli(
+        capsys, "sample", "addition_rnn", "--runs-dir", runs_dir, "--set", "question=12+5"
+    )
+    assert code == 0 and out.startswith("12+5 = ")
+    code, _, err = run_cli(capsys, "sample", str(run_dir), "--set", "question=1234+5")
+    assert code == 2
+    assert_one_line_error(err, "at most 3 digits")
+
+    code, _, err = run_cli(capsys, "train", "--resume", str(run_dir))
+    assert code == 2
+    assert_one_line_error(err, "already finished")
+
+    code, out, _ = run_cli(capsys, "report", "--runs-dir", runs_dir)
+    assert code == 0 and "finished" in out and "accuracy" in out
+
+
+def test_sample_without_a_trained_run_says_how_to_get_one(capsys, tmp_path):
+    code, _, err = run_cli(capsys, "sample", "addition_rnn", "--runs-dir", str(tmp_path))
+    assert code == 2
+    assert_one_line_error(
+        err, "no finished run of addition_rnn", "keras-classics train addition_rnn"
+    )
+
+
+def test_data_lists_where_each_file_is_looked_for(capsys, tmp_path):
+    code, out, _ = run_cli(capsys, "data", "--data-dir", str(tmp_path))
+    assert code == 0 and "mnist.npz" in out and str(tmp_path) in out and "missing" in out
+
+
+def test_bench_prints_a_samples_per_second_table(capsys):
+    code, out, _ = run_cli(
+        capsys, "bench", "mnist_mlp", "--backend", BACKEND, "--steps", "3", "--preset", "tiny"
+    )
+    assert code == 0
+    header, _, row = out.strip().splitlines()[1:4]
+    assert "samples_per_s" in header and row.startswith(BACKEND)
+    assert float(row.split()[1]) > 0

@@ -1,0 +1,39 @@
+"""`explain` for every registered example, offline on the synthetic twin, in English and Chinese."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import BACKEND
+from keras_classics import registry
+from keras_classics.cli import main
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("name", registry.names())
+def test_explain_prints_its_sections_offline(name, capsys):
+    if BACKEND not in registry.spec(name).backends:
+        pytest.skip(f"{name} does not run on {BACKEND}")
+    assert main(["explain", name, "--data", "synthetic", "--offline"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("data: synthetic")
+    headings = re.findall(r"^## \d+\. (.+)$", out, flags=re.MULTILINE)
+    assert len(headings) >= 3, out[:500]
+    assert "total " in out  # every walkthrough ends with (at least) one model summary
+
+
+@pytest.mark.skipif(BACKEND != "jax", reason="headings do not depend on the backend")
+@pytest.mark.parametrize("name", registry.names())
+def test_explain_headings_in_chinese(name, capsys):
+    assert main(["explain", name, "--data", "synthetic", "--offline", "--lang", "zh"]) == 0
+    headings = re.findall(r"^## \d+\. (.+)$", capsys.readouterr().out, flags=re.MULTILINE)
+    assert headings and all(HAN.search(heading) for heading in headings)
+
+
+def test_explain_with_real_files_absent_falls_back_and_says_so(capsys, tmp_path):
+    assert main(["explain", "mnist_mlp", "--data-dir", str(tmp_path)]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("data: synthetic (real data not found offline") and "mnist.npz" in first

@@ -1,0 +1,97 @@
+"""MNIST / Fashion-MNIST loading: IDX files, npz, hashes, offline messages, the synthetic twin."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+
+import numpy as np
+import pytest
+
+from keras_classics.datasets import DataSource, cache, mnist, synthetic_digits
+from keras_classics.datasets.idx import read_idx
+from keras_classics.errors import DataError
+
+
+def test_reads_the_real_idx_files(shared_data):
+    images = read_idx(shared_data / "mnist" / "t10k-images-idx3-ubyte.gz")
+    labels = read_idx(shared_data / "mnist" / "t10k-labels-idx1-ubyte.gz")
+    train_labels = read_idx(shared_data / "mnist" / "train-labels-idx1-ubyte.gz")
+    assert images.shape == (10000, 28, 28) and images.dtype == np.uint8
+    assert labels.shape == (10000,) and train_labels.shape == (60000,)
+    # Well-known facts of MNIST: the first test digit is a 7; 1,135 test ones; 6,742 training ones.
+    assert labels[0] == 7 and (labels == 1).sum() == 1135 and (train_labels == 1).sum() == 6742
+    assert images.max() == 255 and images[0].sum() > 0
+
+
+def test_truncated_and_foreign_files_are_reported(tmp_path, shared_data):
+    source = shared_data / "mnist" / "t10k-labels-idx1-ubyte.gz"
+    cut = tmp_path / "cut.gz"
+    cut.write_bytes(source.read_bytes()[:2000])
+    with pytest.raises(DataError, match="not a readable gzip"):
+        read_idx(cut)
+    short = tmp_path / "short-idx1-ubyte"
+    short.write_bytes(gzip.decompress(source.read_bytes())[:-10])
+    with pytest.raises(DataError, match="truncated"):
+        read_idx(short)
+    text = tmp_path / "notes.txt"
+    text.write_text("hello world")
+    with pytest.raises(DataError, match="bad magic"):
+        read_idx(text)
+
+
+def test_an_idx_folder_in_data_dir_is_used(tmp_path, shared_data):
+    folder = shared_data / "mnist"
+    for name in mnist.IDX_NAMES:
+        # Only the test images exist in shared/: stand them in for the training images.
+        real = name if name != "train-images-idx3-ubyte.gz" else "t10k-images-idx3-ubyte.gz"
+        if name == "train-labels-idx1-ubyte.gz":
+            real = "t10k-labels-idx1-ubyte.gz"
+        shutil.copy(folder / real, tmp_path / name)
+    (x_train, y_train), (x_test, y_test) = mnist.load("mnist", DataSource(data_dir=tmp_path))
+    assert x_train.shape == (10000, 28, 28) and y_test[0] == 7
+
+
+def test_missing_file_offline_names_file_url_hash_and_remedy(tmp_path):
+    with pytest.raises(DataError) as caught:
+        mnist.load("mnist", DataSource(data_dir=tmp_path, offline=True))
+    message = str(caught.value)
+    assert "mnist.npz" in message and mnist.MNIST_NPZ.origin in message
+    assert mnist.MNIST_NPZ.file_hash in message and "--data synthetic" in message
+    assert str(tmp_path) in message and "\n" not in message
+
+
+def test_corrupt_npz_is_caught_by_its_hash(tmp_path):
+    (tmp_path / "mnist.npz").write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(DataError, match="corrupt or truncated"):
+        mnist.load("mnist", DataSource(data_dir=tmp_path, offline=True))
+
+
+def test_hash_verification_accepts_the_right_file(tmp_path):
+    payload = tmp_path / "f.bin"
+    payload.write_bytes(b"abc")
+    digest = cache.file_digest(payload, "sha256")
+    remote = cache.RemoteFile("f.bin", "https://example.invalid/f.bin", digest)
+    assert cache.fetch(remote, DataSource(data_dir=tmp_path, offline=True)) == payload
+
+
+def test_fashion_mnist_from_the_debian_package():
+    if mnist._idx_folder(mnist.DEBIAN_FASHION_DIR) is None:
+        pytest.skip("Debian's dataset-fashion-mnist is not installed (make test installs it)")
+    (x_train, y_train), (x_test, y_test) = mnist.load("fashion_mnist", DataSource(offline=True))
+    assert x_train.shape == (60000, 28, 28) and x_test.shape == (10000, 28, 28)
+    assert sorted(np.unique(y_train)) == list(range(10))
+
+
+def test_synthetic_twin_has_mnist_shapes_and_is_seeded():
+    (x_train, y_train), (x_test, y_test) = synthetic_digits.load(train_count=300, test_count=100)
+    assert (
+        x_train.shape == (300, 28, 28) and x_train.dtype == np.uint8 and y_train.dtype == np.uint8
+    )
+    assert x_test.shape == (100, 28, 28) and set(np.unique(y_train)) == set(range(10))
+    again = synthetic_digits.load(train_count=300, test_count=100)[0][0]
+    assert np.array_equal(x_train, again)
+    # Digits are strokes on black, like MNIST: mostly dark, some bright pixels.
+    assert 10 < x_train.mean() < 80 and x_train.max() > 200
+    # Train and test are different draws.
+    assert not np.array_equal(x_train[:100], x_test)
