@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from keras_classics import __version__, backend, registry
 from keras_classics.errors import UserError
+from keras_classics.tables import table
 
 COMMANDS = ("list", "summary", "train", "evaluate", "sample", "explain", "report", "data", "bench")
 
@@ -58,7 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"keras-classics {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    sub.add_parser("list", help="every example with its dataset, task and documented result")
+    command = sub.add_parser(
+        "list", help="every example with its dataset, task and documented result"
+    )
+    command.add_argument("--markdown", action="store_true", help="as the README's Markdown table")
     for name, help_text in (
         ("summary", "print the default model's summary and parameter counts (no data needed)"),
         ("explain", "walk through the example's data and model, step by step"),
@@ -94,13 +99,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _list() -> str:
+def markdown_table() -> str:
+    """The README's table of examples, generated from the registry so it cannot rot."""
+    lines = [
+        "| example | dataset | task | documented result of the original |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| `{e.name}` | {e.dataset} | {e.task} | {e.documented} |" for e in registry.EXAMPLES
+    ]
+    return "\n".join(lines)
+
+
+def _list(markdown: bool) -> str:
+    if markdown:
+        return markdown_table()
     rows = [
         {"example": e.name, "dataset": e.dataset, "task": e.task, "documented result": e.documented}
         for e in registry.EXAMPLES
     ]
-    from keras_classics.commands import table  # noqa: PLC0415 - keras-free after activation
-
     return table(rows)
 
 
@@ -141,7 +158,7 @@ def _run_backend(args: argparse.Namespace) -> str:
 def dispatch(args: argparse.Namespace) -> int:
     """Runs the parsed command; returns the exit code."""
     if args.command == "list":
-        print(_list())
+        print(_list(args.markdown))
         return 0
     if args.command == "bench" and not args.json:
         names = [b.strip() for b in args.backend.split(",") if b.strip()]
@@ -192,3 +209,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("keras-classics: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `keras-classics list | head`: the reader left; say nothing more.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

@@ -21,6 +21,7 @@ from keras_classics import config as config_lib
 from keras_classics import explaining, registry, runs, training
 from keras_classics.datasets import DataSource, catalog
 from keras_classics.errors import DataError, UserError
+from keras_classics.tables import table
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,21 +47,6 @@ def resolve_config(module: ModuleType, options: Options):
     return config_lib.resolve(
         module.Config, getattr(module, "PRESETS", {}), options.preset, options.sets, options.seed
     )
-
-
-def table(rows: list[dict[str, Any]], columns: list[str] | None = None) -> str:
-    """A plain text table with aligned columns."""
-    if not rows:
-        return "(nothing)"
-    columns = columns or list(rows[0])
-    cells = [[str(row.get(c, "")) for c in columns] for row in rows]
-    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines.extend(
-        "  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells
-    )
-    return "\n".join(lines)
 
 
 # -- summary ------------------------------------------------------------------------------------

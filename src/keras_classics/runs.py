@@ -220,11 +220,14 @@ def _backend_info(backend: str) -> dict[str, Any]:
         import jax
 
         devices = jax.devices()
-        return {"jax": jax.__version__, "device": f"{devices[0].platform}:{devices[0].device_kind}"}
+        device = devices[0].platform
+        if device != "cpu":
+            device += f" ({devices[0].device_kind})"
+        return {"jax": jax.__version__, "device": device}
     if backend == "torch":
         import torch
 
-        device = "cuda:" + torch.cuda.get_device_name(0) if torch.cuda.is_available() else "cpu"
+        device = f"cuda ({torch.cuda.get_device_name(0)})" if torch.cuda.is_available() else "cpu"
         return {"torch": torch.__version__, "device": device}
     import tensorflow as tf
 
