@@ -5,7 +5,9 @@ Imported only after the backend is chosen, because it imports keras.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import io
 import json
 import subprocess
 import sys
@@ -248,17 +250,21 @@ def explain(name: str, options: Options, lang: str) -> str:
     training.seed_everything(config.seed)
     source = options.source()
     note = f"data: {source.kind}"
-    if options.data is None and not source.synthetic:
-        # explain never downloads: real files if present, otherwise the twin.
-        source = dataclasses.replace(source, offline=True)
-        try:
+    printed = io.StringIO()  # what the example prints on the way comes after the first line
+    with contextlib.redirect_stdout(printed):
+        if options.data is None and not source.synthetic:
+            # explain never downloads: real files if present, otherwise the twin.
+            source = dataclasses.replace(source, offline=True)
+            try:
+                sections = list(module.explain(config, source))
+            except DataError as error:
+                note = f"data: synthetic (real data not found offline: {error})"
+                synthetic = dataclasses.replace(source, kind="synthetic")
+                sections = list(module.explain(config, synthetic))
+        else:
             sections = list(module.explain(config, source))
-        except DataError as error:
-            note = f"data: synthetic (real data not found offline: {error})"
-            sections = list(module.explain(config, dataclasses.replace(source, kind="synthetic")))
-    else:
-        sections = list(module.explain(config, source))
-    return note + "\n\n" + explaining.render(sections, lang)
+    extra = printed.getvalue().strip()
+    return "\n\n".join(part for part in (note, extra, explaining.render(sections, lang)) if part)
 
 
 # -- bench --------------------------------------------------------------------------------------

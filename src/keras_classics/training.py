@@ -36,7 +36,8 @@ def take(arrays: Any, index: np.ndarray) -> Any:
     if isinstance(arrays, Mapping):
         return {key: take(value, index) for key, value in arrays.items()}
     if isinstance(arrays, (list, tuple)):
-        return type(arrays)(take(value, index) for value in arrays)
+        # Always a tuple: TensorFlow's generator pipeline rejects lists of inputs.
+        return tuple(take(value, index) for value in arrays)
     return arrays[index]
 
 

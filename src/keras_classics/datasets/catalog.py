@@ -7,7 +7,16 @@ import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
-from keras_classics.datasets import cache, mnist
+from keras_classics.datasets import (
+    babi,
+    cache,
+    cifar10,
+    fra_eng,
+    imagenet,
+    imdb,
+    mnist,
+    text_corpus,
+)
 from keras_classics.datasets.source import DataSource
 
 
@@ -28,6 +37,12 @@ def _debian_fashion() -> list[Path]:
 ENTRIES: list[Entry] = [
     Entry("mnist", (mnist.MNIST_NPZ,)),
     Entry("fashion_mnist", mnist.FASHION_FILES, _debian_fashion),
+    Entry("babi", (babi.BABI_TAR,)),
+    Entry("cifar10", (cifar10.ARCHIVE,)),
+    Entry("imdb", (imdb.IMDB_NPZ, imdb.WORD_INDEX)),
+    Entry("imagenet_weights", imagenet.FILES),
+    Entry("nietzsche", (text_corpus.NIETZSCHE,)),
+    Entry("fra_eng", (fra_eng.FRA_TXT,)),
 ]
 
 

@@ -116,8 +116,9 @@ def generate_questions(config: Config, rng: np.random.Generator) -> tuple[list[s
     """`training_size` distinct sums a+b (a+b and b+a count once), as the original generates."""
 
     def number() -> int:
-        length = rng.integers(1, config.digits + 1)
-        return int("".join(rng.choice(list("0123456789")) for _ in range(length)))
+        # A random number of 1..digits random digits, as the original draws it.
+        length = int(rng.integers(1, config.digits + 1))
+        return int("".join(map(str, rng.integers(0, 10, size=length))))
 
     possible = _count_pairs(config.digits)
     if config.training_size > possible:

@@ -1,0 +1,376 @@
+"""conv_lstm: next-frame prediction on generated movies of moving squares with ConvLSTM2D.
+
+What it teaches: recurrent layers whose state is an image. A ConvLSTM2D is an LSTM whose
+matrix products are 3x3 convolutions, so it carries a (40, 40, 40) state from frame to frame.
+Four of them (40 filters, 'same' padding, return_sequences=True, each followed by
+BatchNormalization) and a Conv3D(1, 3x3x3, sigmoid) turn a movie (frames, 40, 40, 1) into a
+movie of the same shape: 407,001 parameters, 320 of them BatchNormalization statistics. The
+target is the input movie one frame later, so the network learns where each square moves.
+
+The data (`generate_movies`, exactly as the original): 1200 movies of 15 frames with 3 to 7
+squares of 4x4 or 6x6 pixels that move one pixel per frame in one of 9 directions (standing
+still included), drawn on an 80x80 canvas and cropped to the middle 40x40. Half of the
+frames get a +-0.1 border around each square (noise, so the network learns to ignore
+intensities that are not exactly 1). `shifted_movies[:, t]` is the clean frame t + 1.
+
+Documented result of the original: none. It shows 15 frames of movie 1004: the first 7 fed in,
+then the network's own predictions (each fed back in), beside the ground truth.
+
+Differences from the original (Keras 2.3.1 `examples/conv_lstm.py`):
+- `optimizer='adadelta'` meant learning rate 1.0 in Keras 2; Keras 3's default is 0.001, which
+  barely trains, so Adadelta(learning_rate=1.0, rho=0.95) is explicit.
+- ConvLSTM2D's recurrent activation is Keras 3's default sigmoid (Keras 2 used hard_sigmoid,
+  whose Keras 3 version has another slope); `np.float` (removed from NumPy) is float.
+- The original predicted 16 frames after the 7 fed in but showed only 8 (to frame 15); here
+  the 8 shown are predicted, one at a time. Its 15 files `N_animate.png` are one figure
+  `prediction_1004.png` (top: fed frames and predictions, bottom: ground truth) and a GIF
+  `prediction_1004.gif` of both side by side.
+- `validation_split=0.05` is the last 5% of the 1000 training movies, as Keras takes it; the
+  200 movies after them are the test set (the original did not evaluate on them).
+- `frame_size`, `filters`, `n_frames` and `n_samples` are fields so that the tiny preset is
+  small: ConvLSTM2D trains very slowly on CPU, pathologically so on JAX.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import keras
+import numpy as np
+
+from keras_classics import training
+from keras_classics.config import BaseConfig
+from keras_classics.datasets import DataSource
+from keras_classics.errors import UserError
+from keras_classics.runs import Run
+
+
+@dataclasses.dataclass(frozen=True)
+class Config(BaseConfig):
+    """The original's settings: 1200 movies, batch 10, 300 epochs, Adadelta at 1.0."""
+
+    epochs: int = 300
+    batch_size: int = 10
+    n_samples: int = 1200
+    n_frames: int = 15
+    frame_size: int = 40  # drawn on a canvas twice as large, then cropped
+    train_movies: int = 1000
+    validation_split: float = 0.05
+    filters: int = 40
+    noise: bool = True
+    learning_rate: float = 1.0
+    rho: float = 0.95
+    which: int = 1004  # the movie shown after training (not trained on)
+    fed_frames: int = 7  # frames given before the network predicts on its own
+
+    def check(self) -> None:
+        """Rejects sizes the generator or the demo cannot use."""
+        if self.frame_size < 12 or self.n_frames < 3 or self.filters < 1:
+            raise UserError("frame_size must be >= 12, n_frames >= 3 and filters >= 1")
+        if not 0 < self.train_movies < self.n_samples:
+            raise UserError(f"train_movies must be between 1 and n_samples ({self.n_samples}) - 1")
+        if not 0 <= self.which < self.n_samples:
+            raise UserError(f"which must be a movie number below n_samples ({self.n_samples})")
+        if not 1 <= self.fed_frames < self.n_frames:
+            raise UserError(f"fed_frames must be between 1 and n_frames ({self.n_frames}) - 1")
+        if not 0 <= self.validation_split < 1:
+            raise UserError("validation_split must be in [0, 1)")
+
+
+PRESETS = {
+    # ConvLSTM2D gradients are slow on CPU (worst on JAX): a very small problem.
+    "tiny": {
+        "epochs": 2,
+        "batch_size": 4,
+        "n_samples": 16,
+        "n_frames": 5,
+        "frame_size": 12,
+        "train_movies": 12,
+        "validation_split": 0.0,
+        "filters": 4,
+        "which": 14,
+        "fed_frames": 3,
+    },
+    # Small enough for a CPU: 16x16 frames, 8 filters, 200 movies.
+    "quick": {
+        "epochs": 20,
+        "n_samples": 240,
+        "train_movies": 200,
+        "frame_size": 16,
+        "filters": 8,
+        "which": 204,
+    },
+}
+
+
+# -- Data ---------------------------------------------------------------------------------------
+def generate_movies(
+    n_samples: int = 1200,
+    n_frames: int = 15,
+    size: int = 40,
+    noise: bool = True,
+    rng: np.random.RandomState | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The original's moving squares: (noisy_movies, shifted_movies), (n, frames, size, size, 1).
+
+    Draws on a canvas of 2 * size (80x80 for 40) and keeps the middle window; with `noise`,
+    half the frames add +-0.1 around each square. `rng` stands for NumPy's global generator,
+    which the original drew from in this order.
+    """
+    rng = rng if rng is not None else np.random.RandomState(0)
+    row = col = 2 * size
+    low, high = size // 2, size // 2 + size  # 20, 60 for the original's 40
+    noisy_movies = np.zeros((n_samples, n_frames, row, col, 1), dtype=float)
+    shifted_movies = np.zeros((n_samples, n_frames, row, col, 1), dtype=float)
+    for i in range(n_samples):
+        # Add 3 to 7 moving squares
+        n = rng.randint(3, 8)
+        for _ in range(n):
+            # Initial position
+            xstart = rng.randint(low, high)
+            ystart = rng.randint(low, high)
+            # Direction of motion
+            directionx = rng.randint(0, 3) - 1
+            directiony = rng.randint(0, 3) - 1
+            # Size of the square: w in {2, 3}, so 4x4 or 6x6 pixels
+            w = rng.randint(2, 4)
+            for t in range(n_frames):
+                x_shift = xstart + directionx * t
+                y_shift = ystart + directiony * t
+                noisy_movies[i, t, x_shift - w : x_shift + w, y_shift - w : y_shift + w, 0] += 1
+                # Make it more robust by adding noise: if during inference a pixel is not
+                # exactly one, the network should still count it as part of a square.
+                if noise and rng.randint(0, 2):
+                    noise_f = (-1) ** rng.randint(0, 2)
+                    noisy_movies[
+                        i,
+                        t,
+                        x_shift - w - 1 : x_shift + w + 1,
+                        y_shift - w - 1 : y_shift + w + 1,
+                        0,
+                    ] += noise_f * 0.1
+                # Shift the ground truth by 1
+                x_shift = xstart + directionx * (t + 1)
+                y_shift = ystart + directiony * (t + 1)
+                shifted_movies[i, t, x_shift - w : x_shift + w, y_shift - w : y_shift + w, 0] += 1
+    # Cut to a size x size window
+    noisy_movies = noisy_movies[:, :, low:high, low:high, :]
+    shifted_movies = shifted_movies[:, :, low:high, low:high, :]
+    noisy_movies[noisy_movies >= 1] = 1
+    shifted_movies[shifted_movies >= 1] = 1
+    return noisy_movies, shifted_movies
+
+
+@dataclasses.dataclass(frozen=True)
+class DataSpec:
+    """Frame size (square) and the number of channels."""
+
+    frame_size: int = 40
+    channels: int = 1
+
+
+@dataclasses.dataclass
+class Data:
+    train: tuple[np.ndarray, np.ndarray]  # noisy movies, the same movies one frame later
+    validation: tuple[np.ndarray, np.ndarray]  # the last validation_split of the training movies
+    test: tuple[np.ndarray, np.ndarray]  # the movies after train_movies (never trained on)
+    spec: DataSpec
+    movies: tuple[np.ndarray, np.ndarray]  # all of them, for the demo on movie `which`
+
+
+def make_movies(config: Config) -> tuple[np.ndarray, np.ndarray]:
+    """All `n_samples` movies, float32, fixed by the seed."""
+    noisy, shifted = generate_movies(
+        config.n_samples, config.n_frames, config.frame_size, config.noise,
+        np.random.RandomState(config.seed),
+    )  # fmt: skip
+    return noisy.astype("float32"), shifted.astype("float32")
+
+
+def load_data(config: Config, source: DataSource) -> Data:
+    """The generated movies (the same for --data real and synthetic: they are built in)."""
+    noisy, shifted = make_movies(config)
+    train_count = config.train_movies
+    if config.train_samples:
+        train_count = min(train_count, config.train_samples)
+    split = train_count - int(train_count * config.validation_split)
+    test_end = len(noisy)
+    if config.test_samples:
+        test_end = min(test_end, config.train_movies + config.test_samples)
+    return Data(
+        train=(noisy[:split], shifted[:split]),
+        validation=(noisy[split:train_count], shifted[split:train_count]),
+        test=(noisy[config.train_movies : test_end], shifted[config.train_movies : test_end]),
+        spec=DataSpec(config.frame_size),
+        movies=(noisy, shifted),
+    )
+
+
+# -- Model --------------------------------------------------------------------------------------
+def build_model(config: Config, spec: DataSpec = DataSpec()) -> keras.Model:
+    """4 x [ConvLSTM2D(40, 3x3, same, return_sequences) -> BatchNormalization] -> Conv3D(1)."""
+    model = keras.Sequential(name="conv_lstm")
+    # Any number of frames: (None, frames, 40, 40, 1).
+    model.add(keras.Input((None, spec.frame_size, spec.frame_size, spec.channels)))
+    for _ in range(4):
+        model.add(keras.layers.ConvLSTM2D(config.filters, kernel_size=(3, 3), padding="same",
+                                          return_sequences=True))  # fmt: skip
+        model.add(keras.layers.BatchNormalization())  # (None, None, 40, 40, 40)
+    # One 3x3x3 convolution over (frames, height, width) back to one channel in [0, 1].
+    model.add(keras.layers.Conv3D(1, kernel_size=(3, 3, 3), activation="sigmoid",
+                                  padding="same", data_format="channels_last"))  # fmt: skip
+    model.compile(
+        loss="binary_crossentropy",
+        optimizer=keras.optimizers.Adadelta(learning_rate=config.learning_rate, rho=config.rho),
+    )
+    return model
+
+
+# -- Training -----------------------------------------------------------------------------------
+def train(config: Config, data: Data, run: Run | None) -> dict[str, float]:
+    """fit(noisy[:1000], shifted[:1000], validation_split=0.05), then the prediction demo."""
+    model = build_model(config, data.spec)
+    x_train, y_train = data.train
+    training.fit(
+        model,
+        run,
+        x_train,
+        y_train,
+        epochs=config.epochs,
+        batch_size=config.batch_size,
+        seed=config.seed,
+        validation_data=data.validation if len(data.validation[0]) else None,
+    )
+    predict_and_show(config, model, data.movies, run)
+    return evaluate(config, data, model)
+
+
+def evaluate(config: Config, data: Data, model: keras.Model) -> dict[str, float]:
+    """Binary cross-entropy of the next-frame prediction on the movies never trained on."""
+    return training.evaluate(model, *data.test, batch_size=config.batch_size)
+
+
+# -- Sampling -----------------------------------------------------------------------------------
+def predict_track(model: keras.Model, movie: np.ndarray, fed: int, total: int) -> np.ndarray:
+    """Feeds the first `fed` frames, then appends the predicted next frame one at a time,
+    until the track has `total` frames: (total, size, size, 1)."""
+    track = movie[:fed]
+    while len(track) < total:
+        new_pos = model.predict(track[np.newaxis], verbose=0)  # (1, frames, size, size, 1)
+        track = np.concatenate((track, new_pos[:, -1]), axis=0)
+    return track
+
+
+def ground_truth(movies: tuple[np.ndarray, np.ndarray], which: int) -> np.ndarray:
+    """What the original showed beside each frame: noisy frames 0-1, then shifted[i - 1]
+    (the clean frame i)."""
+    noisy, shifted = movies
+    truth = noisy[which].copy()
+    truth[2:] = shifted[which][1:-1]
+    return truth
+
+
+def predict_and_show(config: Config, model, movies, run: Run | None) -> np.ndarray:
+    """The original's demo on movie `which`; writes the PNG and the GIF into the run."""
+    noisy, _ = movies
+    track = predict_track(model, noisy[config.which], config.fed_frames, config.n_frames)
+    truth = ground_truth(movies, config.which)
+    error = np.abs(track[config.fed_frames :] - truth[config.fed_frames :]).mean()
+    print(f"movie {config.which}: mean |prediction - truth| over the "
+          f"{config.n_frames - config.fed_frames} predicted frames {error:.4f}")  # fmt: skip
+    if run is not None:
+        write_png(track, truth, config, run.artifacts / f"prediction_{config.which}.png")
+        write_gif(track, truth, config, run.artifacts / f"prediction_{config.which}.gif")
+    return track
+
+
+def write_png(track: np.ndarray, truth: np.ndarray, config: Config, path) -> None:
+    """Top row: the frames fed in, then the predictions; bottom row: the ground truth."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    frames = len(truth)
+    fig, axes = plt.subplots(2, frames, figsize=(1.4 * frames, 3.4), squeeze=False)
+    for i in range(frames):
+        for row, images in enumerate((track, truth)):
+            ax = axes[row, i]
+            ax.imshow(images[i, :, :, 0], vmin=0, vmax=1)
+            ax.set_xticks([])
+            ax.set_yticks([])
+        label = "Predictions !" if i >= config.fed_frames else "Initial trajectory"
+        axes[0, i].set_title(f"{i + 1}\n{label}" if i in (0, config.fed_frames) else str(i + 1),
+                             fontsize=8)  # fmt: skip
+    axes[1, 0].set_ylabel("Ground truth", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+
+
+def write_gif(track: np.ndarray, truth: np.ndarray, config: Config, path) -> None:
+    """The movie: prediction (left) beside the truth (right), 0.2 s per frame, 4x enlarged."""
+    from PIL import Image
+
+    gap = np.ones((config.frame_size, 2))
+    frames = []
+    for i in range(len(truth)):
+        both = np.concatenate((track[i, :, :, 0], gap, truth[i, :, :, 0]), axis=1)
+        image = Image.fromarray((both.clip(0, 1) * 255).astype(np.uint8))
+        frames.append(image.resize((image.width * 4, image.height * 4), Image.NEAREST))
+    frames[0].save(path, save_all=True, append_images=frames[1:], duration=200, loop=0)
+
+
+def sample(config: Config, model: keras.Model, run: Run | None) -> np.ndarray:
+    """The prediction demo on movie `--set which=N` with a trained run's model."""
+    return predict_and_show(config, model, make_movies(config), run)
+
+
+# -- Walkthrough --------------------------------------------------------------------------------
+def next_frame_check(movies: int = 100, n_frames: int = 15, size: int = 40, seed: int = 1337):
+    """The walkthrough's check, with the noise switched off: shifted_movies[k][i - 1] equals
+    noisy_movies[k][i] for every k < movies and i in 1..13. Returns [(k, [bool, ...]), ...]."""
+    noisy, shifted = generate_movies(movies, n_frames, size, False, np.random.RandomState(seed))
+    return [
+        (
+            k,
+            [
+                bool((shifted[k][i - 1].astype(np.uint8) == noisy[k][i].astype(np.uint8)).all())
+                for i in range(1, n_frames - 1)
+            ],
+        )  # fmt: skip
+        for k in range(movies)
+    ]
+
+
+def explain(config: Config, source: DataSource):
+    """The walkthrough: the model summary, the movies' shapes, and the next-frame check."""
+    from keras_classics.explaining import Section, summary_text
+
+    yield Section("The network", "网络结构", summary_text(build_model(config)))
+    count = min(config.n_samples, 100)
+    noisy, shifted = generate_movies(count, config.n_frames, config.frame_size, config.noise,
+                                     np.random.RandomState(config.seed))  # fmt: skip
+    full = (config.n_samples, *noisy.shape[1:])
+    nonzero = (shifted[3] > 0).sum(axis=(1, 2, 3))
+    yield Section(
+        "noisy_movies and shifted_movies: movies of moving squares",
+        "noisy_movies 和 shifted_movies：移动方框的影片",
+        f"noisy_movies.shape {full} and shifted_movies.shape {full} (generated here: {count})\n"
+        f"movie 3: {config.n_frames} frames, square pixels per frame {nonzero.tolist()}\n"
+        f"noisy values {np.unique(noisy.round(2))[:8].tolist()}... (squares 1, noise +-0.1)\n"
+        "imageio.mimsave('my.gif', shifted_movies[3], 'GIF', duration=0.2) saves one; after "
+        "training, artifacts/prediction_<which>.gif shows a prediction beside the truth.",
+    )
+    checks = next_frame_check(count, config.n_frames, config.frame_size, config.seed)
+    shown = "\n".join(f"{k}\n" + "\n".join(str(v) for v in values) for k, values in checks[:2])
+    every = all(all(values) for _, values in checks)
+    total = sum(len(values) for _, values in checks)
+    yield Section(
+        "shifted_movies is noisy_movies one frame later (noise switched off)",
+        "shifted_movies 是 noisy_movies 的下一帧（去掉噪音后判断永远为 True）",
+        "for k in range(100):\n    print(k)\n    for i in range(1, 14):\n"
+        "        print((shifted_movies[k][i - 1].astype(np.uint8) == "
+        "noisy_movies[k][i].astype(np.uint8)).all())\n"
+        f"{shown}\n... ({total} checks over {len(checks)} movies, all True: {every})",
+    )

@@ -1,0 +1,391 @@
+"""The networks behind class_activation_maps and deep_dream, and how `sample` picks one.
+
+Both originals take an ImageNet network from `keras.applications` (ResNet50, InceptionV3). Those
+weights are large downloads, so both examples also run on a small built-in network that the
+package trains itself on the synthetic object images (`datasets/objects.py`): the same recipe
+(convolutions, a last feature map, global average pooling, one softmax Dense layer called
+`predictions`), only smaller. What each example does with its network (the CAM head, the dream
+loss and the ascent) stays in the example.
+
+Which network `sample` uses (`--set network=auto|builtin|imagenet`):
+- a run directory given (`sample RUN_DIR`): that run's built-in network;
+- `imagenet`: the ImageNet network; its weight file must be in the Keras cache or given with
+  `--set weights=PATH` (downloaded if missing and online; offline: one line says what to put where);
+- `auto` (default): the ImageNet network if its weight file is already there (never downloads),
+  otherwise the built-in one;
+- `builtin`: the model of the newest finished run of the example under `--set runs_dir=DIR`
+  (default `runs`), or, when there is none, a new run trained on the spot with the config's
+  training settings (`--preset tiny` makes that a matter of seconds).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import keras
+import numpy as np
+
+from keras_classics import config as config_lib
+from keras_classics import image_io, runs
+from keras_classics.datasets import DataSource, cache, imagenet, objects
+from keras_classics.errors import UserError
+
+NETWORKS = ("auto", "builtin", "imagenet")
+
+
+# -- the built-in network -----------------------------------------------------------------------
+def _conv_block(x, filters: int, stride: int, name: str):
+    """3x3 convolution, batch normalisation, ReLU; the ReLU carries the block's name."""
+    x = keras.layers.Conv2D(
+        filters, 3, strides=stride, padding="same", use_bias=False, name=name + "_conv"
+    )(x)
+    x = keras.layers.BatchNormalization(momentum=0.9, name=name + "_bn")(x)
+    return keras.layers.Activation("relu", name=name)(x)
+
+
+def build_builtin(num_classes: int, width: int = 16) -> keras.Model:
+    """A small fully convolutional classifier: input (None, None, 3) in [-1, 1].
+
+    conv1 (stride 2) and block2 (stride 2) divide the image side by 4, so a 32x32 image gives an
+    8x8 last feature map (`block5`), which global average pooling (`avg_pool`) turns into one
+    vector for the softmax layer `predictions`: the ResNet50 recipe in miniature. Any image
+    size works (deep_dream ascends on whole photographs).
+    """
+    inputs = keras.Input((None, None, 3), name="image")
+    x = _conv_block(inputs, width, 2, "conv1")  # (None, 16, 16, 16) for a 32x32 input
+    x = _conv_block(x, width, 1, "block1")
+    x = _conv_block(x, 2 * width, 2, "block2")  # (None, 8, 8, 32)
+    x = _conv_block(x, 2 * width, 1, "block3")
+    x = _conv_block(x, 4 * width, 1, "block4")
+    x = _conv_block(x, 4 * width, 1, "block5")  # (None, 8, 8, 64): the last feature map
+    x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(x)
+    outputs = keras.layers.Dense(num_classes, activation="softmax", name="predictions")(x)
+    return keras.Model(inputs, outputs, name="builtin")
+
+
+def compile_builtin(config: Any, num_classes: int) -> keras.Model:
+    """The built-in network, compiled for training: Adam(config.learning_rate), cross-entropy."""
+    model = build_builtin(num_classes, config.width)
+    model.compile(
+        optimizer=keras.optimizers.Adam(config.learning_rate),
+        loss="categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model
+
+
+def object_data(config: Any):
+    """The synthetic objects the built-in network trains on, in [-1, 1] with one-hot labels.
+
+    Honours train_images/test_images and the train_samples/test_samples limits (0 = all).
+
+    Returns:
+        ((x_train, y_train), (x_test, y_test), test_boxes).
+    """
+    train_count = min(config.train_images, config.train_samples or config.train_images)
+    test_count = min(config.test_images, config.test_samples or config.test_images)
+    (x, y, _), (x_test, y_test, boxes) = objects.load(
+        train_count, test_count, config.image_size, config.seed
+    )
+    classes = len(objects.CLASS_NAMES)
+    one_hot = keras.utils.to_categorical
+    train = (preprocess_builtin(x), one_hot(y, classes))
+    return train, (preprocess_builtin(x_test), one_hot(y_test, classes)), boxes
+
+
+def check_config(config: Any) -> None:
+    """Checks the sampling and training fields both examples share.
+
+    Raises:
+        UserError: for a value the network or the sampling step cannot use.
+    """
+    if config.network not in NETWORKS:
+        raise UserError(f"network must be auto, builtin or imagenet, got {config.network!r}")
+    if config.image_size < 16 or config.image_size % 4:
+        raise UserError(f"image_size must be a multiple of 4, at least 16, got {config.image_size}")
+    if config.width < 1 or config.train_images < 1 or config.test_images < 1:
+        raise UserError("width, train_images and test_images must be positive")
+
+
+def run_model(model: keras.Model, x: np.ndarray, batch_size: int = 250) -> Any:
+    """`model(x, training=False)` in batches, as NumPy (a list for several outputs).
+
+    An eager call, not `predict`: nothing is compiled or traced, which for a few images or a
+    small network is much quicker than building a predict function.
+    """
+    parts = []
+    for start in range(0, len(x), batch_size):
+        outputs = model(x[start : start + batch_size], training=False)
+        if isinstance(outputs, (list, tuple)):
+            parts.append([keras.ops.convert_to_numpy(o) for o in outputs])
+        else:
+            parts.append([keras.ops.convert_to_numpy(outputs)])
+    joined = [np.concatenate(arrays) for arrays in zip(*parts, strict=True)]
+    return joined if len(joined) > 1 else joined[0]
+
+
+def preprocess_builtin(images: np.ndarray) -> np.ndarray:
+    """uint8 RGB -> float32 in [-1, 1] (the same scale as InceptionV3's preprocess_input)."""
+    return np.asarray(images, dtype=np.float32) / 127.5 - 1.0
+
+
+# -- the ImageNet networks (weights from a file: never downloaded by keras.applications) -------
+def _load_error(network: str, weights: str, error: Exception) -> UserError:
+    first = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return UserError(f"cannot load {network} weights from {weights}: {first}")
+
+
+def _check_weight_file(network: str, weights: str) -> None:
+    """Fails at once (before building 20 million parameters) on a file that is not HDF5."""
+    import h5py
+
+    if not h5py.is_hdf5(weights):
+        raise UserError(f"cannot load {network} weights from {weights}: not an HDF5 (.h5) file")
+
+
+# Random-weight builds for summaries and walkthroughs, made once per process: 25 million random
+# parameters take seconds to draw, and nothing ever writes to them.
+_RANDOM: dict[str, Any] = {}
+
+
+def imagenet_resnet50(weights: str | None) -> keras.Model:
+    """keras.applications' ResNet50 (224x224) from a weight file; None: random weights."""
+    if weights is None:
+        if "resnet50" not in _RANDOM:
+            _RANDOM["resnet50"] = keras.applications.ResNet50(weights=None)
+        return _RANDOM["resnet50"]
+    _check_weight_file("ResNet50", weights)
+    try:
+        return keras.applications.ResNet50(weights=weights, input_shape=(224, 224, 3))
+    except (OSError, ValueError) as error:
+        raise _load_error("ResNet50", str(weights), error) from None
+
+
+def imagenet_inception_v3(weights: str | None) -> tuple[keras.Model, bool]:
+    """InceptionV3 with its top (avg_pool, predictions) on any image size, from a weight file.
+
+    keras.applications only builds the top for 299x299 inputs; the same layers on top of the
+    size-free base take the same weight file (23,851,784 parameters either way).
+
+    Returns:
+        (model, has_top): with the no-top file only the base is loaded (no class predictions).
+    """
+    if weights is None and "inception_v3" in _RANDOM:
+        return _RANDOM["inception_v3"], True
+    if weights is not None:
+        _check_weight_file("InceptionV3", weights)
+    base = keras.applications.InceptionV3(
+        include_top=False, weights=None, input_shape=(None, None, 3)
+    )
+    x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(base.output)
+    outputs = keras.layers.Dense(1000, activation="softmax", name="predictions")(x)
+    model = keras.Model(base.input, outputs, name="inception_v3")
+    if weights is None:
+        _RANDOM["inception_v3"] = model
+        return model, True
+    for target, has_top in ((model, True), (base, False)):  # the top file, else the no-top one
+        try:
+            target.load_weights(weights)
+            return model, has_top
+        except ValueError as error:  # layers do not match (or not a weight file at all)
+            failure = error
+        except OSError as error:  # unreadable: no point trying the other layout
+            failure = error
+            break
+    raise _load_error("InceptionV3", weights, failure)
+
+
+def class_names(network: str, source: DataSource) -> list[tuple[str, str]]:
+    """(id, name) per class: ImageNet's wnids and names (ids only without the class index file),
+    or the six synthetic shapes."""
+    if network == "builtin":
+        return [(str(i), name) for i, name in enumerate(objects.CLASS_NAMES)]
+    names = imagenet.class_names(source)
+    if names is None:
+        print(f"class names need {cache.describe(imagenet.CLASS_INDEX)}: showing ids")
+        return [(str(i), f"class_{i}") for i in range(1000)]
+    return names
+
+
+def input_image(config: Any) -> np.ndarray:
+    """`--set image=PATH` as RGB uint8, or a synthetic 240x320 picture of a triangle."""
+    if config.image:
+        return image_io.read_image(config.image)
+    print("no --set image=PATH given: using a synthetic image of a triangle")
+    return objects.one_image(2, 240, 320, config.seed)[0]
+
+
+# -- which network sample uses ------------------------------------------------------------------
+@dataclasses.dataclass
+class Choice:
+    """The network `sample` runs on.
+
+    Attributes:
+        network: "builtin" or "imagenet".
+        model: the built-in model (None for imagenet: the example builds its application).
+        run: the run whose artifacts folder receives the outputs, if any.
+        weights: the ImageNet weight file (None for builtin).
+    """
+
+    network: str
+    model: keras.Model | None = None
+    run: runs.Run | None = None
+    weights: Path | None = None
+
+
+def choose(
+    example: str,
+    config: Any,
+    model: keras.Model | None,
+    run: runs.Run | None,
+    remotes: tuple[cache.RemoteFile, ...],
+    load_data: Callable[[Any, DataSource], Any],
+    train: Callable[[Any, Any, runs.Run], dict[str, float]],
+    source: DataSource,
+) -> Choice:
+    """Applies the rules of the module docstring (`config.network`, `.weights`, `.runs_dir`).
+
+    `remotes` are the ImageNet weight files that will do, preferred first: the first one found
+    is used, and the first one is downloaded when none is there.
+
+    Raises:
+        UserError, DataError: one line, e.g. the ImageNet weights are needed but missing offline.
+    """
+    found = None
+    if config.network != "builtin" and (config.network == "imagenet" or model is None):
+        found = imagenet.locate(remotes[0], source, config.weights)
+        for remote in remotes[1:]:
+            found = found or imagenet.locate(remote, source)
+    if config.network == "imagenet":
+        return Choice("imagenet", weights=found or imagenet.obtain(remotes[0], source))
+    if model is not None:
+        return Choice("builtin", model=model, run=run)
+    if found is not None:
+        return Choice("imagenet", weights=found)
+    newest = newest_finished_run(Path(config.runs_dir), example)
+    if newest is not None:
+        print(f"using the built-in network of {newest.path}")
+        return Choice("builtin", model=load_run_model(newest), run=newest)
+    return Choice("builtin", *train_on_the_spot(example, config, load_data, train))
+
+
+def newest_finished_run(runs_dir: Path, example: str) -> runs.Run | None:
+    """The newest run of `example` under `runs_dir` that finished and saved its model."""
+    folder = runs_dir / example
+    for path in sorted(folder.iterdir(), reverse=True) if folder.is_dir() else []:
+        run = runs.Run(path)
+        if (
+            (path / "config.json").is_file()
+            and run.status == "finished"
+            and run.model_path.is_file()
+        ):
+            return run
+    return None
+
+
+def load_run_model(run: runs.Run) -> keras.Model:
+    """The model.keras of a run.
+
+    Raises:
+        UserError: when the file is damaged.
+    """
+    try:
+        return keras.models.load_model(run.model_path)
+    except (OSError, ValueError) as error:
+        first = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise UserError(f"cannot load {run.model_path}: {first}") from None
+
+
+def train_on_the_spot(
+    example: str, config: Any, load_data: Callable, train: Callable
+) -> tuple[keras.Model, runs.Run]:
+    """Trains the built-in network in a new run (as `keras-classics train` would) and loads it."""
+    runs_dir = Path(config.runs_dir)
+    print(
+        f"no finished run of {example} under {runs_dir}: training the built-in network first "
+        f"({config.epochs} epochs on synthetic objects; `keras-classics train {example}` "
+        "does the same)",
+        flush=True,
+    )
+    data = load_data(config, DataSource(kind="synthetic"))
+    run = runs.Run.create(runs_dir, example)
+    run.write_json(
+        "config.json",
+        {
+            "example": example,
+            "preset": None,
+            "data": "synthetic",
+            "config": config_lib.to_dict(config),
+        },
+    )
+    run.write_json("env.json", runs.environment(keras.backend.backend()))
+    try:
+        final = train(config, data, run)
+    except BaseException as error:
+        run.fail(str(error).splitlines()[0] if str(error) else type(error).__name__)
+        raise
+    run.finish({key: float(value) for key, value in final.items()})
+    print(f"trained the built-in network in {run.path}", flush=True)
+    return load_run_model(run), run
+
+
+def output_folder(config: Any, run: runs.Run | None, example: str) -> Path:
+    """`--set output=DIR`, else the run's artifacts, else a new `<runs_dir>/<example>/imagenet-*`."""
+    if config.output:
+        folder = Path(config.output).expanduser()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UserError(f"--set output={config.output}: cannot create it ({error})") from None
+        return folder
+    if run is not None:
+        return run.artifacts
+    base = Path(config.runs_dir) / example
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for attempt in range(1000):
+        folder = base / (f"imagenet-{stamp}" if attempt == 0 else f"imagenet-{stamp}-{attempt}")
+        try:
+            folder.mkdir(parents=True)
+        except FileExistsError:
+            continue
+        return folder
+    raise UserError(f"could not create an output folder under {base}")
+
+
+# -- for the walkthroughs -----------------------------------------------------------------------
+def layer_rows(model: keras.Model, names: list[str]) -> str:
+    """Summary rows of the named layers, as the walkthrough prints them (name (type), output
+    shape, parameters, connected to); far quicker than a full summary of a 300-layer model."""
+    rows = []
+    for name in names:
+        layer = model.get_layer(name)
+        try:
+            inputs = layer._inbound_nodes[0].input_tensors
+            connected = " ".join(t._keras_history.operation.name for t in inputs)
+        except (AttributeError, IndexError):
+            connected = ""
+        shape = tuple(layer.output.shape)
+        rows.append(
+            f"{name} ({type(layer).__name__})".ljust(36)
+            + f"{shape!s:24}{layer.count_params():>12,}  {connected}"
+        )
+    return "\n".join(rows)
+
+
+def explain_network(example: str, config: Any, build: Callable[[], keras.Model]):
+    """The newest finished run's built-in network if there is one, else `build()` (untrained).
+
+    Returns:
+        (model, a line saying which it is).
+    """
+    run = newest_finished_run(Path(config.runs_dir), example)
+    if run is not None:
+        try:
+            return load_run_model(run), f"the built-in network trained in {run.path}"
+        except UserError:
+            pass
+    return build(), f"the built-in network, untrained (no finished run under {config.runs_dir})"

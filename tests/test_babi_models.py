@@ -1,0 +1,104 @@
+"""babi_memnn and babi_rnn: the seed's parameter counts, sparse vs one-hot answers, the validation
+split, answering typed stories, and learning on the real QA1 stories."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+
+from conftest import BACKEND
+from keras_classics import config, training
+from keras_classics.datasets import DataSource, babi
+from keras_classics.errors import UserError
+from keras_classics.examples import babi_memnn, babi_rnn
+from keras_classics.runs import Run
+
+
+def _tiny(module, **changes):
+    return config.resolve(
+        module.Config, module.PRESETS, "tiny", [f"{k}={v}" for k, v in changes.items()]
+    )
+
+
+def test_parameter_counts_match_the_walkthrough():
+    assert babi_memnn.build_model(babi_memnn.Config()).count_params() == 24750
+    assert babi_rnn.build_model(babi_rnn.Config()).count_params() == 131636
+    # The seed's layer by layer counts of the memory network.
+    model = babi_memnn.build_model(babi_memnn.Config())
+    counts = {layer.name: layer.count_params() for layer in model.layers}
+    assert counts["input_encoder_m"] == counts["question_encoder"] == 1408
+    lstm = next(layer for layer in model.layers if isinstance(layer, keras.layers.LSTM))
+    assert counts["input_encoder_c"] == 88 and lstm.count_params() == 21120
+
+
+def test_memnn_answers_are_sparse_word_ids_and_a_step_changes_weights():
+    cfg = _tiny(babi_memnn)
+    data = babi_memnn.load_data(cfg, DataSource(kind="synthetic"))
+    (inputs, queries), answers = data.train
+    assert answers.shape == (320,) and answers.dtype == np.int32
+    assert inputs.shape == (320, data.spec.story_maxlen) and queries.shape == (320, 4)
+    assert data.spec.vocab_size == 22 and set(answers) <= {9, 10, 11, 12, 15, 17}  # places
+    model = babi_memnn.build_model(cfg, data.spec)
+    batch = [inputs[:8], queries[:8]]
+    assert model.predict(batch, verbose=0).shape == (8, 22)
+    before = [w.copy() for w in model.get_weights()]
+    model.train_on_batch(batch, answers[:8])
+    assert any(not np.array_equal(b, a) for b, a in zip(before, model.get_weights(), strict=True))
+
+
+def test_rnn_uses_one_hot_answers_and_keras_validation_split():
+    cfg = _tiny(babi_rnn, train_samples=200)
+    data = babi_rnn.load_data(cfg, DataSource(kind="synthetic"))
+    (x, xq), y = data.train
+    (vx, _), vy = data.validation
+    assert len(y) == 190 and len(vy) == 10  # int(200 * 0.95), the last 5%, not shuffled
+    assert y.shape[1] == data.spec.vocab_size == 36 and np.all(y.sum(axis=1) == 1)
+    full = babi.load(2, "1k", DataSource(kind="synthetic"), train_count=200, seed=cfg.seed,
+                     questions_per_story=cfg.questions_per_story)  # fmt: skip
+    word_idx = babi.word_index(full.vocab)
+    expected = [word_idx[answer] for _, _, answer in full.train[190:]]
+    assert vy.argmax(axis=1).tolist() == expected
+    assert vx.shape == (10, data.spec.story_maxlen) and xq.shape == (190, 5)
+
+
+@pytest.mark.parametrize("module", [babi_memnn, babi_rnn])
+def test_sample_answers_a_typed_story_or_says_what_is_wrong(module, tmp_path, capsys):
+    cfg = _tiny(module)
+    data = module.load_data(cfg, DataSource(kind="synthetic"))
+    model = module.build_model(cfg, data.spec)
+    run = Run(tmp_path)
+    babi.save_vocab(run.artifacts, data.stories.vocab, data.spec.story_maxlen,
+                    data.spec.query_maxlen)  # fmt: skip
+    story = "Mary moved to the bathroom. John went to the hallway."
+    text = module.sample(
+        config.resolve(module.Config, {}, None, [f"story={story}", "question=Where is Mary?"]),
+        model,
+        run,
+    )
+    answer = text.splitlines()[-1].split()[1]
+    assert answer in ["<pad>", *data.stories.vocab] and "answer:" in capsys.readouterr().out
+    assert (run.artifacts / "answers.txt").read_text().startswith("story: Mary moved")
+    with pytest.raises(UserError, match="unknown word"):
+        module.sample(
+            module.Config(story="Bob ran to Paris.", question="Where is Bob?"), model, run
+        )
+    with pytest.raises(UserError, match="give a story and a question"):
+        module.sample(module.Config(question="Where is Mary?"), model, run)
+    with pytest.raises(UserError, match="train a run first"):
+        module.sample(module.Config(story=story, question="Where is Mary?"), model, None)
+
+
+@pytest.mark.realdata
+@pytest.mark.skipif(
+    BACKEND != "jax", reason="learning is the same on every backend; JAX runs it fastest"
+)
+def test_memnn_learns_real_qa1_well_above_chance(shared_data):
+    """A short training on the real QA1 10k stories (the issue's check)."""
+    cfg = babi_memnn.Config(epochs=3)  # all 10,000 training questions, three passes
+    data = babi_memnn.load_data(cfg, DataSource(data_dir=shared_data / "babi"))
+    chance = babi_memnn.chance_accuracy(data)
+    training.seed_everything(cfg.seed)
+    metrics = babi_memnn.train(cfg, data, None)
+    assert chance < 0.2
+    assert metrics["test_accuracy"] > chance + 0.15, metrics

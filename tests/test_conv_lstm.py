@@ -1,0 +1,110 @@
+"""conv_lstm: the seed's counts, the original's movie generator (next frame, squares, noise),
+the frame-by-frame prediction demo and its PNG and GIF."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from keras_classics import config
+from keras_classics.examples import conv_lstm
+from keras_classics.explaining import parameter_line
+
+
+def test_counts_equal_the_seed_and_adadelta_is_at_keras2_rate():
+    model = conv_lstm.build_model(conv_lstm.Config())
+    assert parameter_line(model) == (
+        "conv_lstm: total 407,001 | trainable 406,681 | non-trainable 320"
+    )
+    assert [layer.count_params() for layer in model.layers] == [
+        59_200, 160, 115_360, 160, 115_360, 160, 115_360, 160, 1_081,
+    ]  # fmt: skip
+    assert tuple(model.layers[-1].output.shape) == (None, None, 40, 40, 1)  # any frame count
+    assert type(model.optimizer).__name__ == "Adadelta"
+    assert float(np.asarray(model.optimizer.learning_rate)) == pytest.approx(1.0)
+
+
+def test_movies_have_the_originals_shapes_and_range():
+    noisy, shifted = conv_lstm.generate_movies(12, 15, 40, True, np.random.RandomState(1))
+    assert noisy.shape == shifted.shape == (12, 15, 40, 40, 1)
+    assert noisy.max() <= 1 and shifted.max() <= 1
+    assert set(np.unique(shifted)) <= {0.0, 1.0}
+    assert np.isclose(noisy, 0.1).any() or np.isclose(noisy, 0.9).any()  # the +-0.1 borders
+
+
+def test_shifted_movies_are_noisy_movies_one_frame_later():
+    # The walkthrough's check (noise switched off): frame i of noisy is frame i-1 of shifted.
+    noisy, shifted = conv_lstm.generate_movies(30, 15, 40, False, np.random.RandomState(7))
+    np.testing.assert_array_equal(shifted[:, :-1], noisy[:, 1:])
+    checks = conv_lstm.next_frame_check(movies=5)
+    assert [k for k, _ in checks] == list(range(5))
+    assert all(values == [True] * 13 for _, values in checks)  # i = 1 .. 13, as printed
+    # With the noise on, the same holds once the faint borders are rounded away.
+    noisy, shifted = conv_lstm.generate_movies(30, 15, 40, True, np.random.RandomState(7))
+    assert not np.array_equal(shifted[:, :-1], noisy[:, 1:])
+    assert np.abs(shifted[:, :-1] - noisy[:, 1:]).max() <= 0.7 + 1e-9  # at most 7 borders
+
+
+class ScriptedRandom:
+    """Stands in for NumPy's generator: returns the given numbers in order."""
+
+    def __init__(self, numbers):
+        self.numbers = list(numbers)
+
+    def randint(self, low, high):
+        value = self.numbers.pop(0)
+        assert low <= value < high
+        return value
+
+
+def test_squares_are_4x4_or_6x6_and_move_one_pixel_per_frame():
+    # 3 squares; the first at (30, 25), direction (+1, -1), w=2; two more standing still far
+    # away at the canvas corner (20, 20) with w=3; noise draws: none (0) on every frame.
+    square = [30, 25, 2, 0, 2]  # x, y, direction x + 1, direction y + 1, w
+    still = [20, 20, 1, 1, 3]
+    numbers = [3, *square, *[0] * 4, *still, *[0] * 4, *still, *[0] * 4]
+    noisy, shifted = conv_lstm.generate_movies(1, 4, 40, True, ScriptedRandom(numbers))
+    frame0 = noisy[0, 0, :, :, 0]
+    # First square: rows 28..31, columns 23..26 of the canvas = 8..11, 3..6 of the window.
+    assert frame0[8:12, 3:7].min() == 1 and frame0[8:12, 3:7].sum() == 16
+    # The still squares (w=3) cover canvas 17..22 = window 0..2 (cropped): 3x3 visible.
+    assert frame0[0:3, 0:3].min() == 1 and frame0.sum() == 16 + 9
+    frame3 = noisy[0, 3, :, :, 0]
+    assert frame3[11:15, 0:4].min() == 1 and frame3[11:15, 0:4].sum() == 16  # moved (+3, -3)
+    np.testing.assert_array_equal(shifted[0, 2], noisy[0, 3])
+
+
+class Echo:
+    """A 'model' whose prediction of the next frame is the last frame plus one."""
+
+    def predict(self, x, verbose=0):
+        return x + 1
+
+
+def test_prediction_feeds_its_own_frames_back_and_truth_is_the_originals():
+    movie = np.zeros((15, 4, 4, 1), dtype=np.float32)
+    track = conv_lstm.predict_track(Echo(), movie, fed=7, total=15)
+    assert track.shape == (15, 4, 4, 1)
+    assert [float(frame.max()) for frame in track] == [0.0] * 7 + [float(i) for i in range(1, 9)]
+    noisy = np.arange(3 * 5).reshape(3, 5, 1, 1, 1).astype(float)
+    shifted = noisy + 100
+    truth = conv_lstm.ground_truth((noisy, shifted), 2)
+    # Frames 0 and 1 from noisy_movies, then shifted_movies[which][i - 1] (original's plot).
+    assert truth[:, 0, 0, 0].tolist() == [10, 11, 111, 112, 113]
+
+
+def test_demo_writes_the_prediction_png_and_gif(tmp_path, capsys):
+    from PIL import Image
+
+    from keras_classics.runs import Run
+
+    cfg = config.resolve(conv_lstm.Config, conv_lstm.PRESETS, "tiny")
+    run = Run.create(tmp_path, "conv_lstm")
+    track = conv_lstm.predict_and_show(cfg, Echo(), conv_lstm.make_movies(cfg), run)
+    assert track.shape == (cfg.n_frames, cfg.frame_size, cfg.frame_size, 1)
+    assert f"movie {cfg.which}: mean |prediction - truth|" in capsys.readouterr().out
+    png = Image.open(run.artifacts / f"prediction_{cfg.which}.png")
+    gif = Image.open(run.artifacts / f"prediction_{cfg.which}.gif")
+    assert png.size[0] > png.size[1] > 100  # one column per frame, two rows
+    assert gif.n_frames == cfg.n_frames
+    assert gif.size == (4 * (2 * cfg.frame_size + 2), 4 * cfg.frame_size)
