@@ -144,3 +144,12 @@ def test_bench_prints_a_samples_per_second_table(capsys):
     header, _, row = out.strip().splitlines()[1:4]
     assert "samples_per_s" in header and row.startswith(BACKEND)
     assert float(row.split()[1]) > 0
+
+
+def test_readme_table_is_the_registry():
+    from pathlib import Path
+
+    from keras_classics.cli import markdown_table
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert markdown_table() in readme
