@@ -122,10 +122,10 @@ def test_one_short_epoch_on_real_fashion_mnist():
     if mnist._idx_folder(mnist.DEBIAN_FASHION_DIR) is None:
         pytest.skip("Debian's dataset-fashion-mnist is not installed (make test installs it)")
     cfg = antirectifier.Config(
-        dataset="fashion_mnist", epochs=1, train_samples=5000, test_samples=2000
+        dataset="fashion_mnist", epochs=1, train_samples=5120, test_samples=2048
     )
     training.seed_everything(cfg.seed)
     data = antirectifier.load_data(cfg, DataSource(offline=True))
-    assert data.train[0].shape == (5000, 784)
+    assert data.train[0].shape == (5120, 784)
     metrics = antirectifier.train(cfg, data, None)
     assert metrics["test_accuracy"] > 0.65  # chance is 0.1

@@ -82,7 +82,7 @@ def test_pixel_mean_is_subtracted_from_train_and_test():
     cfg = config.resolve(cifar10_resnet.Config, cifar10_resnet.PRESETS, "tiny")
     data = cifar10_resnet.load_data(cfg, DataSource(kind="synthetic"))
     x_train, y_train = data.train
-    assert x_train.shape == (256, 32, 32, 3) and y_train.shape == (256, 10)
+    assert x_train.shape == (128, 32, 32, 3) and y_train.shape == (128, 10)
     np.testing.assert_allclose(x_train.mean(axis=0), 0, atol=1e-5)
     assert data.pixel_mean.shape == (32, 32, 3) and 0.3 < data.pixel_mean.mean() < 0.7
     plain = cifar10_resnet.load_data(

@@ -55,7 +55,7 @@ def _original_loop(model, encoder_input, tables):
     in_decoder = np.zeros((count, length, len(tables.target_characters)), dtype="float32")
     in_decoder[:, 0, tables.target_token_index["\t"]] = 1
     for i in range(length - 1):
-        predict = model.predict([encoder_input, in_decoder], verbose=0).argmax(axis=-1)
+        predict = np.asarray(model.predict_on_batch([encoder_input, in_decoder])).argmax(axis=-1)
         in_decoder[np.arange(count), i + 1, predict[:, i]] = 1
     end = tables.target_token_index["\n"]
     return [

@@ -18,6 +18,9 @@ and `--set comparison=true` trains the Antirectifier network and then the ReLU n
 data and batch order, and writes both test accuracies and parameter counts to
 `artifacts/comparison.txt` (final.json keeps the main network's numbers).
 
+Measured here (JAX, CPU): one epoch on real Fashion-MNIST (all 60,000 images) gives 0.829 test
+accuracy (`keras-classics train antirectifier --set dataset=fashion_mnist --set epochs=1`).
+
 Differences from the original (Keras 2.3.1 `examples/antirectifier.py`):
 - The layer is written with `keras.ops` (every backend), is registered for serialisation
   (`model.keras` reloads in a fresh process) and has `get_config` and `compute_output_shape`; it

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 
 import keras
 import numpy as np
@@ -81,7 +82,7 @@ class Config(BaseConfig):
 
 
 PRESETS = {
-    "tiny": {"epochs": 3, "n": 1, "train_samples": 256, "test_samples": 128},
+    "tiny": {"epochs": 2, "n": 1, "train_samples": 128, "test_samples": 64},
     # A schedule compressed to 30 epochs (drops after 12, 18, 24, 27) for a shorter full run.
     "quick": {"epochs": 30, "schedule_epochs": (12, 18, 24, 27)},
 }
@@ -258,6 +259,7 @@ class LearningRateLog(keras.callbacks.Callback):
         super().__init__()
         self.config = config
         self.rows: list[dict] = []
+        self.resumed_rows = 0
         self.on_row = on_row
         self._started_with = 0.0
 
@@ -288,6 +290,24 @@ class LearningRateLog(keras.callbacks.Callback):
         )
         if self.on_row is not None:
             self.on_row(self)
+
+    def resume(self, run: Run) -> None:
+        """Takes back the rows of a resumed run's finished epochs: from learning_rate.txt, or,
+        for an epoch interrupted before its row was written, from metrics.csv."""
+        path = run.artifacts / "learning_rate.txt"
+        lines = path.read_text().splitlines()[1:] if path.is_file() else []
+        written = {row[0]: row for row in (re.split(r"\s{2,}", line) for line in lines)}
+        for metrics in run.read_metrics():
+            epoch = metrics["epoch"]
+            if epoch in written:
+                self.rows.append(dict(zip(self.COLUMNS, written[epoch], strict=True)))
+            else:
+                self.rows.append({
+                    "epoch": epoch, "schedule": lr_schedule(int(epoch) - 1, self.config),
+                    "trained_with": float(metrics["lr"]), "val_loss": metrics.get("val_loss"),
+                    "after_plateau": None, "in_control": "(not recorded: run interrupted)",
+                })  # fmt: skip
+        self.resumed_rows = len(self.rows)
 
     def table(self) -> str:
         """The rows as an aligned text table."""
@@ -335,13 +355,17 @@ def train(config: Config, data: Data, run: Run | None) -> dict[str, float]:
         )
 
     def show(log: LearningRateLog) -> None:
-        if len(log.rows) == 1:
-            print(log.table().splitlines()[0])
-        print(log.table().splitlines()[-1], flush=True)
+        lines = log.table().splitlines()
+        if len(log.rows) == log.resumed_rows + 1:
+            print(lines[0])
+        print(lines[-1], flush=True)
         if run is not None:
             run.write_text("learning_rate.txt", log.table() + "\n")
 
-    callbacks += [*learning_rate_callbacks(config), LearningRateLog(config, show)]
+    log = LearningRateLog(config, show)
+    if training.has_checkpoint(run):
+        log.resume(run)
+    callbacks += [*learning_rate_callbacks(config), log]
     x_train, y_train = data.train
     if config.data_augmentation:
         x_train = ShiftFlip.from_config(x_train, config)

@@ -19,6 +19,11 @@ Adam, categorical cross-entropy, batch 64, 100 epochs, the last 20% validate.
 
 Documented result of the original: none.
 
+Measured here (JAX, 2-core CPU, the real two-column fra.txt subset in shared/data,
+num_samples=3000, 15 epochs, about 6 minutes): val_loss 0.796; decodes "Stop!" -> "Arrêtez-vous
+!", "I see." -> "J'ai dissenis.", "Got it?" -> "Est-ce que Tom ?": French words, different
+for different inputs, not yet exact (the validation part holds the longest sentences).
+
 Differences from the original (Keras 2.3.1 `examples/cnn_seq2seq.py`):
 - `input_text, target_text = line.split('\\t')` broke on the three-column fra.txt and was never
   fixed (keras#13863); two or three columns are read, malformed lines are reported with their
@@ -75,6 +80,8 @@ class Config(BaseConfig):
             raise UserError(f"validation_split must be in (0, 1), got {self.validation_split}")
         if self.num_samples < 2:
             raise UserError(f"num_samples must be at least 2, got {self.num_samples}")
+        if self.decode_samples < 1:
+            raise UserError(f"decode_samples must be at least 1, got {self.decode_samples}")
 
 
 PRESETS = {
@@ -224,7 +231,7 @@ def decode_sequences(
         The sentences (up to '\\n') and their final decoder inputs (for the attention plot).
     """
     decoded, decoder_inputs = [], []
-    for chunk, rows in in_chunks(encoder_input, batch_size):
+    for chunk, rows in in_chunks(encoder_input, min(batch_size, len(encoder_input))):
         sentences, in_decoder = decode_batch(model, chunk, tables)
         decoded += sentences[:rows]
         decoder_inputs.append(in_decoder[:rows])
@@ -345,16 +352,19 @@ def attention_weights(model: keras.Model, encoder_input, decoder_input) -> np.nd
 
 
 def plot_attention(weights: np.ndarray, sentence: str, decoded: str, path) -> None:
-    """Heat map: one row per decoded character, one column per input character."""
+    """Heat map: one row per decoded character, one column per encoder step; the steps after
+    the sentence (all-zero input, '·') get attention too, as in the original."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    rows, columns = len(decoded) + 1, len(sentence)
+    rows, columns = len(decoded) + 1, weights.shape[1]
+    labels = list(sentence) + ["·"] * (columns - len(sentence))
     figure, axis = plt.subplots(figsize=(max(4, columns * 0.35), max(3, rows * 0.3)))
-    axis.imshow(weights[:rows, :columns], cmap="viridis", aspect="auto")
-    axis.set_xticks(range(columns), list(sentence))
+    image = axis.imshow(weights[:rows], cmap="viridis", aspect="auto", vmin=0.0, vmax=1.0)
+    figure.colorbar(image, ax=axis)
+    axis.set_xticks(range(columns), labels)
     axis.set_yticks(range(rows), [repr(c)[1:-1] for c in "\t" + decoded])
     axis.set_xlabel("input character")
     axis.set_ylabel("decoder input (predicting the next character)")

@@ -17,6 +17,12 @@ Documented result of the original: none in the script. The keras-io Keras 3 port
 100 epochs, accuracy 0.9826 and val_accuracy 0.8726 (val_loss lowest near epoch 23-25), and
 decodes "Go." -> "Va !", "Run!" -> "Cours !", "Help!" -> "À l'aide !".
 
+Measured here (JAX, 2-core CPU, the real two-column fra.txt subset in shared/data,
+num_samples=3000, 20 epochs, the original recipe, about 6 minutes): val_accuracy 0.717 (per
+character, teacher-forced, padding included), val_loss 0.969. Greedy decoding already depends
+on the input ("I see." -> "Je suis parte.", "Go." -> "Sous entente.", "Stop!" -> "Aaisez le !")
+but is not yet right; keras-io's run needs about 25 epochs of 8,000 pairs.
+
 Differences from the original (Keras 2.3.1 `examples/lstm_seq2seq.py`):
 - fra.txt with two or three columns is read (the attribution column broke the 2.3.1 script);
   malformed lines are reported with their line numbers and skipped (`--set malformed=error`
@@ -27,6 +33,11 @@ Differences from the original (Keras 2.3.1 `examples/lstm_seq2seq.py`):
 - The greedy loop decodes many sentences at once (one batch per step; the same result as one
   at a time). `evaluate` adds the share of validation sentences decoded exactly.
 - `sample` translates `--set sentence="..."` with the token tables saved in the run.
+- `--set optimizer=adam` (default rmsprop, as the original) is offered: the decoder learns
+  French long before it uses the encoder's states, and Adam gets there sooner (the test of
+  distinct outputs for distinct inputs uses it to stay short).
+- If a tiny subset has no space character, ' ' is added to the token tables for the padding
+  (the original failed with a KeyError).
 """
 
 from __future__ import annotations
@@ -74,6 +85,8 @@ class Config(BaseConfig):
             raise UserError(f"validation_split must be in (0, 1), got {self.validation_split}")
         if self.num_samples < 2:
             raise UserError(f"num_samples must be at least 2, got {self.num_samples}")
+        if self.decode_samples < 1:
+            raise UserError(f"decode_samples must be at least 1, got {self.decode_samples}")
 
 
 PRESETS = {
@@ -214,7 +227,7 @@ def decode_sequences(
     sentences without the final '\\n'.
     """
     decoded = []
-    for chunk, rows in in_chunks(encoder_input, batch_size):
+    for chunk, rows in in_chunks(encoder_input, min(batch_size, len(encoder_input))):
         decoded += decode_batch(model, chunk, tables)[:rows]
     return decoded
 

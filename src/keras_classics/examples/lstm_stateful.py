@@ -13,6 +13,11 @@ Documented result of the original: "When lahead < tsteps, only the stateful LSTM
 When lahead >= tsteps, both the stateful and stateless LSTM converge." The seed's run ended at
 stateful loss 5.0e-06 / val_loss 3.0e-06 and stateless loss 8.5e-04 / val_loss 9.6e-04.
 
+Measured here (Keras 3.15.1, JAX, 2-core CPU, default config, about 35 s): test MSE after 10
+epochs stateful 4.2e-05, stateless 9.5e-04; predicting x_t / 2, the best any model that sees
+only x_t can do, gives 8.0e-04. With Keras' own LSTM(stateful=True) on JAX both models ended at
+9.6e-04: its state never reached the next batch (see StatefulLSTM).
+
 Differences from the original (Keras 2.3.1 `examples/lstm_stateful.py`):
 - Keras 3: the batch size is fixed with `keras.Input(batch_shape=(1, lahead, 1))` (LSTM's
   `batch_size=` is gone) and states are reset with the LSTM layer's `reset_state()`

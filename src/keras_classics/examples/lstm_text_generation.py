@@ -12,6 +12,11 @@ Documented result of the original: "At least 20 epochs are required before the g
 starts sounding coherent." (60 epochs of RMSprop(0.01), batch 128; no loss number given. The
 keras-io Keras 3 port logs loss 2.285 after epoch 1 and 1.202 after 40 epochs.)
 
+Measured here (JAX, a busy 2-core CPU, the real nietzsche.txt, the first 20,000 windows, 5
+epochs, about 4 minutes): loss 2.70 -> 1.78, held-out val_loss 1.95, next-character accuracy
+0.44; "the philosopher" continues as "the philosophers of the sensers to grest of the sense".
+The 60-epoch recipe on all 190,270 training windows was not run on this CPU.
+
 Differences from the original (Keras 2.3.1 `examples/lstm_text_generation.py`):
 - `np.bool` (removed from NumPy) is `bool`. The model also reports next-character accuracy.
 - The last 5% of the text is held out (`holdout`), so `evaluate` measures unseen text; the

@@ -15,6 +15,10 @@ each as three lines: the original images, the corrupted input, the denoised outp
 what the picture shows: final.json has `test_mse_noisy` (noisy input vs clean) and
 `test_mse_denoised` (autoencoder output vs clean); the second must be the smaller.
 
+Measured here (JAX, CPU): after one epoch on 10,000 real Fashion-MNIST images, the noisy test
+images are at MSE 0.263 from the clean ones and the denoised outputs at 0.0865
+(`--set dataset=fashion_mnist --set epochs=1 --set train_samples=10000`).
+
 Differences from the original (Keras 2.3.1 `examples/mnist_denoising_autoencoder.py`):
 - `np.random.seed(1337)` then `np.random.normal` becomes `np.random.RandomState(seed).normal`
   with the same draw order (train noise, then test noise): with all the data and seed 1337 the
@@ -181,7 +185,8 @@ def train(config: Config, data: Data, run: Run | None) -> dict[str, float]:
         f"mean squared error to the clean test images: noisy input "
         f"{metrics['test_mse_noisy']:.4f}, denoised output {metrics['test_mse_denoised']:.4f}"
     )
-    draw_picture(model, data, run)
+    if run is not None:
+        draw_picture(model, data, run)
     return metrics
 
 

@@ -11,13 +11,17 @@ original cites Hihi and Bengio (1996) and Zhao et al. (2017).
 
 Documented result of the original: "After 5 epochs: train acc: 0.9858, val acc: 0.9864".
 
+Measured here (JAX, CPU): one epoch on 10,000 real Fashion-MNIST images gives 0.698 test
+accuracy (`--set dataset=fashion_mnist --set epochs=1 --set train_samples=10000`).
+
 Differences from the original (Keras 2.3.1 `examples/mnist_hierarchical_rnn.py`):
 - The original docstring says the first LSTM "encodes every column of pixels", but
   TimeDistributed walks the first spatial axis, i.e. the rows (as its own code comment says);
   this module says rows throughout.
 - `FoldedTimeDistributed` (a TimeDistributed subclass, tested to give the same outputs) runs
   the row LSTM once over batch * 28 rows, as Keras 2 did; Keras 3's TimeDistributed would put
-  28 copies of it in the graph, which takes several times longer to compile and to run.
+  28 copies of it in the graph (measured: 2.7 times longer to compile on JAX; on torch 28 x 28
+  sequential LSTM steps instead of 28).
 - `keras.Input` instead of `Input(shape=...)`; `row_hidden`/`col_hidden` are config fields.
 - `--set dataset=fashion_mnist` trains the same network on Fashion-MNIST.
 """
