@@ -91,3 +91,20 @@ def test_pixel_mean_is_subtracted_from_train_and_test():
         DataSource(kind="synthetic"),
     )  # fmt: skip
     np.testing.assert_allclose(plain.test[0] - data.pixel_mean, data.test[0], atol=1e-6)
+
+
+def test_a_resumed_run_keeps_the_learning_rate_rows_of_earlier_epochs(tmp_path):
+    from keras_classics.runs import Run
+
+    cfg = cifar10_resnet.Config()
+    earlier = cifar10_resnet.simulate_learning_rate(cfg, [1.0, 0.9])
+    run = Run.create(tmp_path, "cifar10_resnet")
+    run.write_text("learning_rate.txt", earlier.table() + "\n")
+    for epoch, lr in ((1, 1e-3), (2, 1e-3), (3, 1e-3)):  # epoch 3 ended before its row
+        run.append_metrics({"epoch": epoch, "lr": lr, "val_loss": 0.8})
+    log = cifar10_resnet.LearningRateLog(cfg)
+    log.resume(run)
+    assert log.resumed_rows == 3
+    lines = log.table().splitlines()
+    assert lines[1:3] == earlier.table().splitlines()[1:3]
+    assert lines[3].split()[:5] == ["3", "0.001", "0.001", "0.8", "-"]

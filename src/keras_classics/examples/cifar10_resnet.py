@@ -304,7 +304,7 @@ class LearningRateLog(keras.callbacks.Callback):
             else:
                 self.rows.append({
                     "epoch": epoch, "schedule": lr_schedule(int(epoch) - 1, self.config),
-                    "trained_with": float(metrics["lr"]), "val_loss": metrics.get("val_loss"),
+                    "trained_with": float(metrics["lr"]), "val_loss": float(metrics["val_loss"]) if metrics.get("val_loss") else None,
                     "after_plateau": None, "in_control": "(not recorded: run interrupted)",
                 })  # fmt: skip
         self.resumed_rows = len(self.rows)
