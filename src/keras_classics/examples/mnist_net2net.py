@@ -30,6 +30,13 @@ The run writes the same table to `artifacts/experiments.txt`, and the check to
 `artifacts/function_check.txt`. model.keras holds all five trained networks as one model with
 five outputs, so `evaluate` reproduces every experiment's test loss and accuracy.
 
+Measured here (TensorFlow, CPU; real Fashion-MNIST, 10,000 training images, 2 epochs each,
+`--set dataset=fashion_mnist --set train_samples=10000 --set epochs=2`): validation loss
+teacher 0.5047 0.4665, wider_random_pad 0.4185 0.4065, wider_net2wider 0.4080 0.3973,
+deeper_random_init 0.5426 0.5081, deeper_net2deeper 0.4045 0.3918 -- the original's ordering.
+Before training, net2deeper agreed with the teacher exactly, net2wider on 99.5% of 1,000 test
+images (its noise), random-pad on 69.6%, random-init on 9.8%.
+
 Differences from the original (Keras 2.3.1 `examples/mnist_net2net.py`):
 - channels_last only, and said so: the original's docstrings describe channels_first kernels
   (filters, channels, kh, kw) while its code indexes channels_last (kh, kw, channels, filters),
