@@ -119,7 +119,7 @@ def test_comparison_trains_both_networks_and_writes_the_table(tmp_path):
 
 @pytest.mark.realdata
 def test_one_short_epoch_on_real_fashion_mnist():
-    if mnist._idx_folder(mnist.DEBIAN_FASHION_DIR) is None:
+    if mnist.idx_folder(mnist.DEBIAN_FASHION_DIR) is None:
         pytest.skip("Debian's dataset-fashion-mnist is not installed (make test installs it)")
     cfg = antirectifier.Config(
         dataset="fashion_mnist", epochs=1, train_samples=5120, test_samples=2048

@@ -136,6 +136,25 @@ def test_data_lists_where_each_file_is_looked_for(capsys, tmp_path):
     assert code == 0 and "mnist.npz" in out and str(tmp_path) in out and "missing" in out
 
 
+def test_data_finds_a_collection_with_one_subfolder_per_dataset(capsys, shared_data):
+    code, out, _ = run_cli(capsys, "data", "--data-dir", str(shared_data))
+    rows = {tuple(line.split()[:2]): line for line in out.splitlines()[2:]}
+    assert code == 0
+    assert (
+        str(shared_data / "babi" / "tasks_1-20_v1-2") + " (unpacked)"
+        in rows["babi", "babi-tasks-v1-2.tar.gz"]
+    )
+    assert str(shared_data / "imdb" / "aclImdb") + " (unpacked)" in rows["imdb", "imdb.npz"]
+    # Keras' word index re-serialised: accepted on its content, not reported as corrupt.
+    assert rows["imdb", "imdb_word_index.json"].endswith("yes")
+    assert str(shared_data / "nietzsche" / "nietzsche.txt") in rows["nietzsche", "nietzsche.txt"]
+    assert str(shared_data / "fra-eng" / "fra.txt") in rows["fra_eng", "fra.txt"]
+    # Only part of MNIST is there (no training images): still missing, and said so on use.
+    assert "missing" in rows["mnist", "mnist.npz"]
+    code, _, err = run_cli(capsys, "train", "mnist_mlp", "--data-dir", str(shared_data))
+    assert_one_line_error(err, "lacks train-images-idx3-ubyte.gz")
+
+
 def test_bench_prints_a_samples_per_second_table(capsys):
     code, out, _ = run_cli(
         capsys, "bench", "mnist_mlp", "--backend", BACKEND, "--steps", "3", "--preset", "tiny"

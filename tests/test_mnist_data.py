@@ -76,7 +76,7 @@ def test_hash_verification_accepts_the_right_file(tmp_path):
 
 
 def test_fashion_mnist_from_the_debian_package():
-    if mnist._idx_folder(mnist.DEBIAN_FASHION_DIR) is None:
+    if mnist.idx_folder(mnist.DEBIAN_FASHION_DIR) is None:
         pytest.skip("Debian's dataset-fashion-mnist is not installed (make test installs it)")
     (x_train, y_train), (x_test, y_test) = mnist.load("fashion_mnist", DataSource(offline=True))
     assert x_train.shape == (60000, 28, 28) and x_test.shape == (10000, 28, 28)

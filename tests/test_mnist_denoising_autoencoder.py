@@ -126,7 +126,7 @@ def test_bad_settings_are_one_line_errors():
 
 @pytest.mark.realdata
 def test_one_short_epoch_on_real_fashion_mnist_denoises():
-    if mnist._idx_folder(mnist.DEBIAN_FASHION_DIR) is None:
+    if mnist.idx_folder(mnist.DEBIAN_FASHION_DIR) is None:
         pytest.skip("Debian's dataset-fashion-mnist is not installed (make test installs it)")
     # The original's noise, loss and optimiser on 3,072 real images; as narrow as the tiny
     # preset (filters 8 and 16, batch 128: the same compiled step) to keep the test short.

@@ -61,7 +61,7 @@ def test_bad_settings_are_one_line_errors():
 
 @pytest.mark.realdata
 def test_one_short_epoch_on_real_fashion_mnist():
-    if mnist._idx_folder(mnist.DEBIAN_FASHION_DIR) is None:
+    if mnist.idx_folder(mnist.DEBIAN_FASHION_DIR) is None:
         pytest.skip("Debian's dataset-fashion-mnist is not installed (make test installs it)")
     # The original's architecture and optimiser (RMSprop) on 4,096 real images, as narrow as the
     # tiny preset (16 units, batch 64: the same compiled step) with larger steps (lr 0.005), so

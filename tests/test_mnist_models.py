@@ -36,7 +36,7 @@ def test_mnist_mlp_learns_the_synthetic_twin():
 
 @pytest.mark.realdata
 def test_mnist_mlp_one_epoch_on_real_fashion_mnist():
-    if mnist._idx_folder(mnist.DEBIAN_FASHION_DIR) is None:
+    if mnist.idx_folder(mnist.DEBIAN_FASHION_DIR) is None:
         pytest.skip("Debian's dataset-fashion-mnist is not installed (make test installs it)")
     cfg = mnist_mlp.Config(dataset="fashion_mnist", epochs=1)
     data = mnist_mlp.load_data(cfg, DataSource(offline=True))

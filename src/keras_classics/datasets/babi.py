@@ -34,6 +34,7 @@ BABI_TAR = cache.RemoteFile(
     origin="https://s3.amazonaws.com/text-datasets/babi_tasks_1-20_v1-2.tar.gz",
     file_hash=None,  # Keras' babi examples pass no hash; the parser catches damage.
     description="bAbI tasks 1-20 v1.2 (1k and 10k stories per task)",
+    folder="babi",
 )
 ROOT = "tasks_1-20_v1-2"
 TASKS = {
@@ -279,13 +280,13 @@ def top_answers(probabilities: np.ndarray, vocab: list[str], k: int = 3) -> list
 
 
 # -- files --------------------------------------------------------------------------------------
-def _extracted_root(folder: Path | None) -> Path | None:
-    """The folder that holds en/ and en-10k/, if `folder` is or contains an extracted archive."""
-    if folder is None:
-        return None
-    for candidate in (folder / ROOT, folder):
-        if (candidate / "en").is_dir() or (candidate / "en-10k").is_dir():
-            return candidate
+def extracted_root(source: DataSource) -> Path | None:
+    """The folder that holds en/ and en-10k/, if --data-dir (or its babi/) holds the extracted
+    archive."""
+    for folder in source.folders("babi"):
+        for candidate in (folder / ROOT, folder):
+            if (candidate / "en").is_dir() or (candidate / "en-10k").is_dir():
+                return candidate
     return None
 
 
@@ -299,7 +300,7 @@ def read_task_lines(task: int, size: str, split: str, source: DataSource) -> tup
         DataError: missing offline, unreadable archive, or the file is not in it.
     """
     member = challenge(task, size).format(split)
-    root = _extracted_root(source.data_dir)
+    root = extracted_root(source)
     if root is not None:
         path = root / member.split("/", 1)[1]
         if not path.is_file():

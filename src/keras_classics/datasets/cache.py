@@ -28,6 +28,7 @@ class RemoteFile:
         hash_algorithm: "sha256" or "md5".
         cache_subdir: folder under the Keras cache dir.
         description: what it is, for `keras-classics data`.
+        folder: the dataset's subfolder in a --data-dir collection (see DataSource.folders).
     """
 
     fname: str
@@ -36,6 +37,7 @@ class RemoteFile:
     hash_algorithm: str = "sha256"
     cache_subdir: str = "datasets"
     description: str = ""
+    folder: str = ""
 
     def placement_hint(self, source: DataSource) -> str:
         """Where the user can put the file by hand."""
@@ -49,9 +51,7 @@ def keras_cache_dir() -> Path:
 
 def candidate_paths(remote: RemoteFile, source: DataSource) -> list[Path]:
     """The places a file is looked for, in order."""
-    paths = []
-    if source.data_dir is not None:
-        paths.append(source.data_dir / remote.fname)
+    paths = [folder / remote.fname for folder in source.folders(remote.folder)]
     paths.append(keras_cache_dir() / remote.cache_subdir / remote.fname)
     return paths
 

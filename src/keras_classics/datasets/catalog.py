@@ -20,57 +20,78 @@ from keras_classics.datasets import (
 from keras_classics.datasets.source import DataSource
 
 
+def _nothing(source: DataSource) -> Path | None:
+    return None
+
+
 @dataclasses.dataclass(frozen=True)
 class Entry:
-    """A dataset: its files and, optionally, other places it may be found (e.g. Debian's)."""
+    """A dataset: its files and, optionally, an unpacked form the loader reads instead.
+
+    Attributes:
+        name: the dataset's name.
+        files: the files as Keras downloads them.
+        unpacked: finds an extracted folder (bAbI, CIFAR-10, aclImdb, IDX files) or None.
+        replaces: the file names the unpacked form stands in for (all files when empty).
+    """
 
     name: str
     files: tuple[cache.RemoteFile, ...]
-    extra_locations: Callable[[], list[Path]] = list
+    unpacked: Callable[[DataSource], Path | None] = _nothing
+    replaces: tuple[str, ...] = ()
 
 
-def _debian_fashion() -> list[Path]:
-    folder = mnist.DEBIAN_FASHION_DIR
-    return [folder] if all((folder / name).is_file() for name in mnist.IDX_NAMES) else []
+def _idx_folder(dataset: str, extra: tuple[Path, ...] = ()) -> Callable[[DataSource], Path | None]:
+    def find(source: DataSource) -> Path | None:
+        for folder in [*source.folders(dataset), *extra]:
+            if mnist.idx_folder(folder) is not None:
+                return folder
+        return None
+
+    return find
+
+
+def _cifar_folder(source: DataSource) -> Path | None:
+    return next((f for f in cifar10.folder_candidates(source) if cifar10.is_batch_folder(f)), None)
 
 
 ENTRIES: list[Entry] = [
-    Entry("mnist", (mnist.MNIST_NPZ,)),
-    Entry("fashion_mnist", mnist.FASHION_FILES, _debian_fashion),
-    Entry("babi", (babi.BABI_TAR,)),
-    Entry("cifar10", (cifar10.ARCHIVE,)),
-    Entry("imdb", (imdb.IMDB_NPZ, imdb.WORD_INDEX)),
+    Entry("mnist", (mnist.MNIST_NPZ,), _idx_folder("mnist")),
+    Entry(
+        "fashion_mnist",
+        mnist.FASHION_FILES,
+        _idx_folder("fashion-mnist", (mnist.DEBIAN_FASHION_DIR,)),
+    ),
+    Entry("babi", (babi.BABI_TAR,), babi.extracted_root),
+    Entry("cifar10", (cifar10.ARCHIVE,), _cifar_folder),
+    Entry("imdb", (imdb.IMDB_NPZ, imdb.WORD_INDEX), imdb.find_aclimdb, replaces=("imdb.npz",)),
     Entry("imagenet_weights", imagenet.FILES),
     Entry("nietzsche", (text_corpus.NIETZSCHE,)),
     Entry("fra_eng", (fra_eng.FRA_TXT,)),
 ]
 
 
+def _row(entry: Entry, remote: cache.RemoteFile, source: DataSource) -> dict[str, str]:
+    paths = cache.candidate_paths(remote, source)
+    if remote is fra_eng.FRA_TXT:
+        paths = fra_eng.candidate_paths(source)
+    found = next((p for p in paths if p.is_file()), None)
+    if found is not None:
+        check = cache.verify(remote, found)
+        if remote is imdb.WORD_INDEX and not check:  # re-serialised copies: compare the content
+            check = imdb.word_index_matches(found)
+        verified = {True: "yes", False: "NO (corrupt)", None: "no hash"}[check]
+        where = str(found)
+    elif (unpacked := entry.unpacked(source)) and remote.fname in (
+        entry.replaces or [remote.fname]
+    ):
+        where, verified = f"{unpacked} (unpacked)", "checked when read"
+    else:
+        folders = dict.fromkeys(str(p.parent) for p in paths)
+        where, verified = "missing; looked in " + ", ".join(folders), "-"
+    return {"dataset": entry.name, "file": remote.fname, "location": where, "verified": verified}
+
+
 def status(source: DataSource) -> list[dict[str, str]]:
     """One row per file: dataset, file, where found (or looked), verified (yes/no/no hash)."""
-    rows = []
-    for entry in ENTRIES:
-        extra = entry.extra_locations()
-        for remote in entry.files:
-            paths = cache.candidate_paths(remote, source)
-            found = next((p for p in paths if p.is_file()), None)
-            if found is None:
-                found = next(
-                    (p / remote.fname for p in extra if (p / remote.fname).is_file()), None
-                )
-            if found is None:
-                verified = "-"
-                where = "missing; looked in " + ", ".join(str(p.parent) for p in paths)
-            else:
-                check = cache.verify(remote, found)
-                verified = {True: "yes", False: "NO (corrupt)", None: "no hash"}[check]
-                where = str(found)
-            rows.append(
-                {
-                    "dataset": entry.name,
-                    "file": remote.fname,
-                    "location": where,
-                    "verified": verified,
-                }
-            )
-    return rows
+    return [_row(entry, remote, source) for entry in ENTRIES for remote in entry.files]

@@ -36,12 +36,13 @@ ARCHIVE = cache.RemoteFile(
     origin=ORIGIN,
     file_hash=SHA256,
     description="CIFAR-10 small colour images, 50000 train / 10000 test",
+    folder="cifar10",
 )
 # The same archive under the names Keras 3 (`<fname>_archive`) and Keras 2 saved it with.
 CACHED_ARCHIVES = (
     ARCHIVE,
-    cache.RemoteFile("cifar-10-batches-py-target_archive", ORIGIN, SHA256),
-    cache.RemoteFile("cifar-10-batches-py.tar.gz", ORIGIN, SHA256),
+    cache.RemoteFile("cifar-10-batches-py-target_archive", ORIGIN, SHA256, folder="cifar10"),
+    cache.RemoteFile("cifar-10-batches-py.tar.gz", ORIGIN, SHA256, folder="cifar10"),
 )
 FOLDER = "cifar-10-batches-py"
 BATCHES = ("data_batch_1", "data_batch_2", "data_batch_3", "data_batch_4", "data_batch_5")
@@ -175,24 +176,16 @@ def read_archive(path: Path) -> Arrays:
         ) from None
 
 
-def _is_batch_folder(folder: Path) -> bool:
+def is_batch_folder(folder: Path) -> bool:
     return (folder / BATCHES[0]).is_file() or (folder / TEST_BATCH).is_file()
 
 
 def folder_candidates(source: DataSource) -> list[Path]:
     """Extracted folders, in the order they are looked for."""
-    folders = []
-    if source.data_dir is not None:
-        folders += [source.data_dir / FOLDER, source.data_dir]
+    folders = [p for folder in source.folders("cifar10") for p in (folder / FOLDER, folder)]
     datasets = cache.keras_cache_dir() / "datasets"
     folders += [datasets / "cifar-10-batches-py-target" / FOLDER, datasets / FOLDER]
     return folders
-
-
-def where_looked(source: DataSource) -> list[Path]:
-    """Every place `load` looks for real files, for messages and `keras-classics data`."""
-    archives = [p for remote in CACHED_ARCHIVES for p in cache.candidate_paths(remote, source)]
-    return folder_candidates(source) + archives
 
 
 def load_real(source: DataSource) -> Arrays:
@@ -202,7 +195,7 @@ def load_real(source: DataSource) -> Arrays:
         DataError: missing offline (the message names file, URL, hash and places), corrupt.
     """
     for folder in folder_candidates(source):
-        if folder.is_dir() and _is_batch_folder(folder):
+        if folder.is_dir() and is_batch_folder(folder):
             return read_folder(folder)
     for remote in CACHED_ARCHIVES:
         found = cache.find(remote, source)  # raises DataError if the hash does not match

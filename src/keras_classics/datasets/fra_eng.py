@@ -38,6 +38,7 @@ FRA_TXT = cache.RemoteFile(
     origin="http://www.manythings.org/anki/fra-eng.zip",
     file_hash=None,  # releases change; the originals pinned none
     description="English-French pairs (manual download: unzip fra-eng.zip, keep fra.txt)",
+    folder="fra-eng",
 )
 ZIP_NAME = "fra-eng.zip"
 START, END = "\t", "\n"
@@ -131,13 +132,14 @@ def report_problems(problems: list[Problem], name: str = "fra.txt") -> str:
 # -- Finding the file -----------------------------------------------------------------------------
 def candidate_paths(source: DataSource) -> list[Path]:
     """fra.txt and fra-eng/fra.txt in --data-dir, then in the Keras cache's datasets folder."""
-    folders = []
-    if source.data_dir is not None:
-        folders.append(source.data_dir)
-    folders.append(cache.keras_cache_dir() / FRA_TXT.cache_subdir)
+    folders = [*source.folders(), cache.keras_cache_dir() / FRA_TXT.cache_subdir]
     paths = []
     for folder in folders:
-        paths += [folder / FRA_TXT.fname, folder / "fra-eng" / FRA_TXT.fname, folder / ZIP_NAME]
+        paths += [
+            folder / FRA_TXT.fname,
+            folder / FRA_TXT.folder / FRA_TXT.fname,
+            folder / ZIP_NAME,
+        ]
     return paths
 
 
@@ -431,6 +433,23 @@ def synthetic_pairs(count: int, seed: int = 0) -> list[tuple[str, str]]:
 def _decode_rows(matrix: np.ndarray, characters) -> str:
     """One-hot rows back to characters; an all-zero row (no padding) shows as '·'."""
     return "".join(characters[row.argmax()] if row.any() else "·" for row in matrix)
+
+
+# The seed's fra.txt release: its first 10,000 pairs have 70 English and 93 French characters.
+SEED_TOKENS = (70, 93)
+
+
+def release_note(tables: TokenTables, seed_params: int) -> str:
+    """How this file's token tables compare with the seed's release, for the walkthrough."""
+    counts = (len(tables.input_characters), len(tables.target_characters))
+    if counts == SEED_TOKENS:
+        return f"{counts[0]} / {counts[1]} characters, as in the seed."
+    return (
+        f"This fra.txt gives {counts[0]} / {counts[1]} characters where the seed's release gave "
+        f"{SEED_TOKENS[0]} / {SEED_TOKENS[1]} (manythings.org updates the file): the first and "
+        f"last layers follow the data. With the seed's tables the model has {seed_params:,} "
+        "parameters, as `keras-classics summary` shows."
+    )
 
 
 def explain_data(

@@ -46,6 +46,7 @@ IMDB_NPZ = cache.RemoteFile(
     origin=BASE + "imdb.npz",
     file_hash="69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f",
     description="IMDB reviews as word ranks, 25000 train / 25000 test",
+    folder="imdb",
 )
 WORD_INDEX = cache.RemoteFile(
     fname="imdb_word_index.json",
@@ -53,6 +54,7 @@ WORD_INDEX = cache.RemoteFile(
     file_hash="bfafd718b763782e994055a2d397834f",
     hash_algorithm="md5",
     description="IMDB word -> frequency rank (88,584 words)",
+    folder="imdb",
 )
 # A copy of the word index that was re-serialised (other spacing or key order) has another md5
 # but the same content; it is accepted when the digest of its sorted (word, rank) pairs is this
@@ -163,6 +165,16 @@ def read_word_index(path: Path) -> dict[str, int]:
     return index
 
 
+def word_index_matches(path: Path) -> bool:
+    """True when the file is Keras' word index: its md5, or failing that its content."""
+    if cache.verify(WORD_INDEX, path):
+        return True
+    try:
+        return content_digest(read_word_index(path)) == WORD_INDEX_CONTENT_SHA256
+    except DataError:
+        return False
+
+
 def find_word_index(source: DataSource) -> Path:
     """imdb_word_index.json from --data-dir or the Keras cache (downloaded if allowed).
 
@@ -175,9 +187,7 @@ def find_word_index(source: DataSource) -> Path:
     for path in cache.candidate_paths(WORD_INDEX, source):
         if not path.is_file():
             continue
-        if cache.verify(WORD_INDEX, path) or (
-            content_digest(read_word_index(path)) == WORD_INDEX_CONTENT_SHA256
-        ):
+        if word_index_matches(path):
             return path
         raise DataError(
             f"{path} is corrupt or another word index: neither its md5 ({WORD_INDEX.file_hash}) "
@@ -287,7 +297,7 @@ def walkthrough(source: DataSource, num_words: int, maxlen: int, count: int = 3)
         "单词编号：原编号加 3，0-3 留给 <PAD>、<START>、<UNK>、<UNUSED>",
         f"{len(index):,} words; ids 0-11: {dict(lowest)}",
     )
-    body = []
+    body = [f"read from {describe_origin(source)}"]
     for i in range(min(count, len(x_train))):
         body.append(f"x_train[{i}][:30] = {list(x_train[i][:30])}")
         body.append(decode_review(x_train[i], reverse))
@@ -358,11 +368,10 @@ def read_npz(path: Path) -> tuple[tuple, tuple]:
 
 def find_aclimdb(source: DataSource) -> Path | None:
     """An aclImdb folder (train/ and test/, each with pos/ and neg/) in --data-dir."""
-    if source.data_dir is None:
-        return None
-    for folder in (source.data_dir / "aclImdb", source.data_dir):
-        if all((folder / split / label).is_dir() for split in SPLITS for label in ("pos", "neg")):
-            return folder
+    for parent in source.folders("imdb"):
+        for folder in (parent / "aclImdb", parent):
+            if all((folder / s / label).is_dir() for s in SPLITS for label in ("pos", "neg")):
+                return folder
     return None
 
 
@@ -530,6 +539,20 @@ def synthetic_word_index() -> dict[str, int]:
 
 
 # -- loading ------------------------------------------------------------------------------------
+def describe_origin(source: DataSource) -> str:
+    """Which reviews `load` reads, for the walkthrough (the order differs between sources)."""
+    if source.synthetic:
+        return "the synthetic twin (generated reviews)"
+    npz = cache.find(IMDB_NPZ, source)
+    folder = find_aclimdb(source) if npz is None else None
+    if folder is None:
+        return "imdb.npz (the order the seed printed)"
+    return (
+        f"{folder}, encoded with the word index: the same integer encoding as imdb.npz, but "
+        "another review order, so x_train[0] is not the seed's first review"
+    )
+
+
 def load(
     source: DataSource,
     num_words: int | None = None,

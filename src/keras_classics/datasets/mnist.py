@@ -24,6 +24,7 @@ MNIST_NPZ = cache.RemoteFile(
     origin="https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz",
     file_hash="731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1",
     description="MNIST handwritten digits, 60000 train / 10000 test",
+    folder="mnist",
 )
 FASHION_BASE = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 # Keras publishes no hash for these (its loader passes none); the IDX parser catches damage.
@@ -34,6 +35,7 @@ FASHION_FILES = tuple(
         file_hash=None,
         cache_subdir="datasets/fashion-mnist",
         description="Fashion-MNIST " + name.split("-")[0],
+        folder="fashion-mnist",
     )
     for name in (
         "train-labels-idx1-ubyte.gz",
@@ -80,18 +82,31 @@ def load(dataset: str, source: DataSource, train_count: int = 0, test_count: int
             test_count=test_count or 10000,
         )
     if dataset == "mnist":
-        idx_dir = _idx_folder(source.data_dir)
+        idx_dir = next(filter(None, map(idx_folder, source.folders("mnist"))), None)
         if idx_dir is not None:
             return load_idx_folder(idx_dir)
-        return load_npz(cache.fetch(MNIST_NPZ, source))
+        try:
+            return load_npz(cache.fetch(MNIST_NPZ, source))
+        except DataError as error:
+            raise DataError(f"{error}{_partial_idx_note(source)}") from None
     return load_fashion(source)
 
 
-def _idx_folder(folder: Path | None) -> Path | None:
+def idx_folder(folder: Path | None) -> Path | None:
     """`folder` if it holds the four IDX files (the original MNIST distribution)."""
     if folder is not None and all((folder / name).is_file() for name in IDX_NAMES):
         return folder
     return None
+
+
+def _partial_idx_note(source: DataSource) -> str:
+    """Names the IDX files missing from a --data-dir folder that holds only some of them."""
+    for folder in source.folders("mnist"):
+        present = [name for name in IDX_NAMES if (folder / name).is_file()]
+        if present:
+            missing = ", ".join(name for name in IDX_NAMES if name not in present)
+            return f" ({folder} has IDX files but lacks {missing})"
+    return ""
 
 
 def load_idx_folder(folder: Path) -> Arrays:
@@ -120,23 +135,14 @@ def load_npz(path: Path) -> Arrays:
 
 def load_fashion(source: DataSource) -> Arrays:
     """Fashion-MNIST from --data-dir, the Keras cache, or Debian's package (in that order)."""
-    folder = _idx_folder(source.data_dir)
+    folder = next(filter(None, map(idx_folder, source.folders("fashion-mnist"))), None)
     if folder is None:
         paths = [cache.find(remote, source) for remote in FASHION_FILES]
         if all(paths):
             folder = paths[0].parent
-    if folder is None and _idx_folder(DEBIAN_FASHION_DIR):
+    if folder is None and idx_folder(DEBIAN_FASHION_DIR):
         folder = DEBIAN_FASHION_DIR
     if folder is None:
         paths = [cache.fetch(remote, source) for remote in FASHION_FILES]
         folder = paths[0].parent
     return load_idx_folder(folder)
-
-
-def where_looked(dataset: str, source: DataSource) -> list[Path]:
-    """The places `load` looks for real files, for `keras-classics data`."""
-    if dataset == "mnist":
-        return cache.candidate_paths(MNIST_NPZ, source)
-    return [p.parent for p in cache.candidate_paths(FASHION_FILES[0], source)] + [
-        DEBIAN_FASHION_DIR
-    ]

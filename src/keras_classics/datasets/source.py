@@ -33,6 +33,17 @@ class DataSource:
     def synthetic(self) -> bool:
         return self.kind == "synthetic"
 
+    def folders(self, dataset: str = "") -> list[Path]:
+        """The --data-dir folders searched for `dataset`'s files, in order.
+
+        --data-dir may hold the files themselves, or one subfolder per dataset named as in a data
+        collection such as ../shared/data (babi/, imdb/, mnist/, nietzsche/, fra-eng/, ...), so
+        one --data-dir serves every example.
+        """
+        if self.data_dir is None:
+            return []
+        return [self.data_dir, self.data_dir / dataset] if dataset else [self.data_dir]
+
     @classmethod
     def from_env(cls, kind: str = "real", data_dir: str | None = None, offline: bool = False):
         """Applies KERAS_CLASSICS_DATA (a data folder) and KERAS_CLASSICS_OFFLINE=1 defaults."""

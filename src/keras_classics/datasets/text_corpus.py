@@ -25,6 +25,7 @@ NIETZSCHE = cache.RemoteFile(
     origin="https://s3.amazonaws.com/text-datasets/nietzsche.txt",
     file_hash=None,  # Keras' example passes none
     description="Nietzsche, Beyond Good and Evil (English), 600,893 characters",
+    folder="nietzsche",
 )
 
 
@@ -61,10 +62,6 @@ def find_nietzsche(source: DataSource) -> Path:
     Raises:
         DataError: missing offline or download failure.
     """
-    if source.data_dir is not None:
-        nested = source.data_dir / "nietzsche" / NIETZSCHE.fname
-        if nested.is_file():
-            return nested
     return cache.fetch(NIETZSCHE, source)
 
 

@@ -391,6 +391,13 @@ def sample(config: Config, model: keras.Model, run: Run | None) -> str:
 
 
 # -- Walkthrough --------------------------------------------------------------------------------
+def _release_note(config: Config, source: DataSource, tables: fra_eng.TokenTables) -> str:
+    """For the real file: its token counts against the seed's (whose model `summary` builds)."""
+    if source.synthetic or config.num_samples != 10000:  # the seed counted 10,000 pairs
+        return ""
+    return "\n\n" + fra_eng.release_note(tables, build_model(config, DataSpec()).count_params())
+
+
 def explain(config: Config, source: DataSource):
     """The walkthrough: parsing, token tables, shapes, teacher forcing, the model, decoding."""
     from keras_classics.explaining import Section, summary_text
@@ -399,11 +406,12 @@ def explain(config: Config, source: DataSource):
         source, config.num_samples, config.data_path, config.seed, pad_with_space=False
     )
     pairs = fra_eng.load_pairs(source, config.num_samples, config.data_path, "skip", config.seed)
-    spec = spec_of(fra_eng.prepare(pairs)[2])
+    tables = fra_eng.prepare(pairs)[2]
+    spec = spec_of(tables)
     yield Section(
         "The model: causal dilated convolutions, dot-product attention, a convolutional head",
         "神经网络结构：因果膨胀卷积、点积注意力、卷积输出层",
-        summary_text(build_model(config, spec)),
+        summary_text(build_model(config, spec)) + _release_note(config, source, tables),
     )
     yield Section(
         "Decoding: the whole model runs once per output character",

@@ -384,6 +384,7 @@ def explain(config: Config, source: DataSource):
     yield Section(
         "The first training review and its n-grams (ngram_range = 2, then 3)",
         "x_train 中的第一个句子及其 ngram（ngram_range = 2 和 3）",
+        f"read from {imdb.describe_origin(source)}\n"
         f"{first}\n{len(bigrams)} bigrams: {sorted(bigrams)[:12]} ...\n"
         f"{len(trigrams)} trigrams: {sorted(trigrams)[:12]} ...",
     )

@@ -350,6 +350,13 @@ def sample(config: Config, model: keras.Model, run: Run | None) -> str:
 
 
 # -- Walkthrough --------------------------------------------------------------------------------
+def _release_note(config: Config, source: DataSource, tables: fra_eng.TokenTables) -> str:
+    """For the real file: its token counts against the seed's (whose model `summary` builds)."""
+    if source.synthetic or config.num_samples != 10000:  # the seed counted 10,000 pairs
+        return ""
+    return "\n\n" + fra_eng.release_note(tables, build_model(config, DataSpec()).count_params())
+
+
 def explain(config: Config, source: DataSource):
     """The walkthrough: parsing, token tables, shapes, teacher forcing, the models."""
     from keras_classics.explaining import Section, summary_text
@@ -358,12 +365,13 @@ def explain(config: Config, source: DataSource):
         source, config.num_samples, config.data_path, config.seed, pad_with_space=True
     )
     pairs = fra_eng.load_pairs(source, config.num_samples, config.data_path, "skip", config.seed)
-    spec = spec_of(fra_eng.prepare(pairs, padding=" ")[2])
+    tables = fra_eng.prepare(pairs, padding=" ")[2]
+    spec = spec_of(tables)
     model = build_model(config, spec)
     yield Section(
         "The training model (encoder states initialise the decoder)",
         "训练用的神经网络结构（编码器的状态作为解码器的初始状态）",
-        summary_text(model),
+        summary_text(model) + _release_note(config, source, tables),
     )
     encoder_model, decoder_model = inference_models(model)
     yield Section(

@@ -1,0 +1,98 @@
+"""`explain NAME --data-dir ../shared/data`: with the real files, the walkthrough prints what the
+seed prints (word indexes, vectors, token tables, shapes, parameter counts).
+
+../shared/data holds one subfolder per dataset (babi/, imdb/, nietzsche/, fra-eng/, mnist/);
+these tests go through the command line exactly as a reader would. The output does not depend
+on the backend, so they run on JAX only.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import BACKEND
+from keras_classics.cli import main
+
+pytestmark = pytest.mark.skipif(BACKEND != "jax", reason="the walkthrough's data is backend-free")
+
+SEED_QA1_WORD_INDEX = (
+    "{'.': 1, '?': 2, 'Daniel': 3, 'John': 4, 'Mary': 5, 'Sandra': 6, 'Where': 7, 'back': 8, "
+    "'bathroom': 9, 'bedroom': 10, 'garden': 11, 'hallway': 12, 'is': 13, 'journeyed': 14, "
+    "'kitchen': 15, 'moved': 16, 'office': 17, 'the': 18, 'to': 19, 'travelled': 20, 'went': 21}"
+)
+# The seed prints ':' for '.' (a transcription slip); every other entry is as printed.
+SEED_QA2_WORD_INDEX = (
+    "{'.': 1, '?': 2, 'Daniel': 3, 'John': 4, 'Mary': 5, 'Sandra': 6, 'Where': 7, 'apple': 8, "
+    "'back': 9, 'bathroom': 10, 'bedroom': 11, 'discarded': 12, 'down': 13, 'dropped': 14, "
+    "'football': 15, 'garden': 16, 'got': 17, 'grabbed': 18, 'hallway': 19, 'is': 20, "
+    "'journeyed': 21, 'kitchen': 22, 'left': 23, 'milk': 24, 'moved': 25, 'office': 26, "
+    "'picked': 27, 'put': 28, 'the': 29, 'there': 30, 'to': 31, 'took': 32, 'travelled': 33, "
+    "'up': 34, 'went': 35}"
+)
+
+
+def explain(capsys, name: str, data_dir) -> str:
+    assert main(["explain", name, "--data-dir", str(data_dir)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "data: real", out.splitlines()[0]
+    return out
+
+
+def flat(text: str) -> str:
+    """Whitespace-insensitive form, for numpy arrays printed over several lines."""
+    return " ".join(text.split())
+
+
+def test_babi_memnn_prints_the_seeds_word_index_vectors_and_shapes(capsys, shared_data):
+    out = explain(capsys, "babi_memnn", shared_data)
+    assert SEED_QA1_WORD_INDEX in out
+    assert (
+        "(['Mary', 'moved', 'to', 'the', 'bathroom', '.', 'John', 'went', 'to', 'the', "
+        "'hallway', '.'], ['Where', 'is', 'Mary', '?'], 'bathroom')" in out
+    )
+    assert flat("0 0 5 16 19 18 9 1 4 21 19 18 12 1] [ 7 13 5 2] 9") in flat(out)
+    for line in ("inputs_train shape: (10000, 68)", "queries_train shape: (10000, 4)"):
+        assert line in out
+    assert "answers_train shape: (10000,)" in out
+    assert "babi_memnn: total 24,750" in out
+
+
+def test_babi_rnn_prints_the_seeds_word_index_and_one_hot_answer(capsys, shared_data):
+    out = explain(capsys, "babi_rnn", shared_data)
+    assert SEED_QA2_WORD_INDEX in out
+    assert flat("5 35 9 31 29 16 1] [ 7 20 29 15 2]") in flat(out)
+    assert flat("[0. 0. 0. 0. 0. 0. 0. 0. 0. 0. 0. 0. 0. 0. 0. 0. 1. 0.") in flat(out)
+    for line in ("x.shape = (1000, 552)", "xq.shape = (1000, 5)", "y.shape = (1000, 36)"):
+        assert line in out
+    assert "total 131,636" in out
+
+
+@pytest.mark.parametrize(
+    ("name", "seed_params"), [("lstm_seq2seq", "717,149"), ("cnn_seq2seq", "1,029,917")]
+)
+def test_seq2seq_prints_the_token_tables_and_shapes_of_the_file(
+    capsys, shared_data, name, seed_params
+):
+    out = explain(capsys, name, shared_data)
+    # The seed's tables, up to the characters this newer fra.txt release adds ('4' and '’').
+    assert "print(input_token_index)\n{' ': 0, '!': 1, '$': 2, '%': 3, '&': 4, \"'\": 5" in out
+    assert "print(target_token_index)\n{'\\t': 0, '\\n': 1, ' ': 2, '!': 3, '$': 4" in out
+    assert "Max sequence length for inputs: 16" in out and "for outputs: 59" in out
+    assert "encoder_input_data.shape (10000, 16, 71)" in out
+    assert "decoder_target_data.shape (10000, 59, 94)" in out
+    assert "gave 70 / 93" in out and f"the model has {seed_params} parameters" in out
+
+
+def test_text_generation_prints_the_seeds_table_and_shapes(capsys, shared_data):
+    out = explain(capsys, "lstm_text_generation", shared_data)
+    assert "total chars: 57" in out
+    assert "{'\\n': 0, ' ': 1, '!': 2, '\"': 3, \"'\": 4, '(': 5, ')': 6" in out
+    assert "x.shape (200285, 40, 57)" in out and "y.shape (200285, 57)" in out
+    assert "total 102,585" in out
+
+
+def test_imdb_decodes_the_shared_reviews_and_says_where_they_come_from(capsys, shared_data):
+    out = explain(capsys, "imdb_fasttext", shared_data)
+    assert "aclImdb, encoded with the word index" in out
+    assert "{(4, 9), (4, 1), (1, 4), (9, 4)}" in out  # the seed's ngram_range = 2 example
+    assert "total 1,000,051" in out
