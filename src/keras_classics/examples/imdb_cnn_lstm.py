@@ -25,12 +25,12 @@ from __future__ import annotations
 import dataclasses
 
 import keras
-import numpy as np
 
-from keras_classics import training
+from keras_classics import review_classifier
 from keras_classics.config import BaseConfig
 from keras_classics.datasets import DataSource, imdb
 from keras_classics.errors import UserError
+from keras_classics.review_classifier import Data, DataSpec
 from keras_classics.runs import Run
 
 
@@ -71,21 +71,6 @@ PRESETS = {
 
 
 # -- Data ---------------------------------------------------------------------------------------
-@dataclasses.dataclass(frozen=True)
-class DataSpec:
-    """Vocabulary size of the Embedding (the word ids are below it)."""
-
-    max_features: int = 20000
-
-
-@dataclasses.dataclass
-class Data:
-    train: tuple[np.ndarray, np.ndarray]  # (N, maxlen) int32 word ids, (N, 1) labels
-    test: tuple[np.ndarray, np.ndarray]
-    spec: DataSpec
-    word_index: dict[str, int] | None  # for `sample`; None when the index file is missing
-
-
 def load_data(config: Config, source: DataSource) -> Data:
     """IMDB limited to max_features words, padded to the last `maxlen` words of each review."""
     (x_train, y_train), (x_test, y_test) = imdb.load(
@@ -131,38 +116,18 @@ def build_model(config: Config, spec: DataSpec | None = None) -> keras.Model:
 # -- Training -----------------------------------------------------------------------------------
 def train(config: Config, data: Data, run: Run | None) -> dict[str, float]:
     """Trains with the test set as validation data (as the original) and returns test metrics."""
-    model = build_model(config, data.spec)
-    if run is not None and data.word_index is not None:
-        imdb.save_vocabulary(run.artifacts, data.word_index, data.spec.max_features)
-    training.fit(
-        model,
-        run,
-        *data.train,
-        epochs=config.epochs,
-        batch_size=config.batch_size,
-        seed=config.seed,
-        validation_data=data.test,
-    )
-    metrics = evaluate(config, data, model)
-    print(f"Test score: {metrics['test_loss']:.4f}  Test accuracy: {metrics['test_accuracy']:.4f}")
-    return metrics
+    return review_classifier.train(build_model, config, data, run)
 
 
 def evaluate(config: Config, data: Data, model: keras.Model) -> dict[str, float]:
     """Test loss and accuracy."""
-    return training.evaluate(model, *data.test, batch_size=config.batch_size)
+    return review_classifier.evaluate(config, data, model)
 
 
 # -- Sampling -----------------------------------------------------------------------------------
 def sample(config: Config, model: keras.Model, run: Run | None) -> str:
     """Classifies `--set text="..."` with the trained model."""
-    index = imdb.read_vocabulary(None if run is None else run.artifacts)
-    ids = imdb.encode_user_text(config.text, index, config.max_features)
-    x = keras.utils.pad_sequences([ids], maxlen=config.maxlen)
-    positive = float(model.predict(x, verbose=0)[0, 0])
-    line = f"{'positive' if positive >= 0.5 else 'negative'} (P(positive) = {positive:.3f})"
-    print(line)
-    return line
+    return review_classifier.classify(config, model, run)
 
 
 # -- Walkthrough --------------------------------------------------------------------------------

@@ -1,0 +1,75 @@
+"""Plumbing shared by the four IMDB review classifiers (imdb_lstm, imdb_bidirectional_lstm,
+imdb_cnn, imdb_cnn_lstm): their data containers, training with the test set as validation data
+(as the originals did), and classifying a review a user types.
+
+What each example teaches, its settings, its padding length and its model, stays in its module.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import keras
+import numpy as np
+
+from keras_classics import training
+from keras_classics.datasets import imdb
+from keras_classics.runs import Run
+
+
+@dataclasses.dataclass(frozen=True)
+class DataSpec:
+    """Vocabulary size of the Embedding (the word ids are below it)."""
+
+    max_features: int = 20000
+
+
+@dataclasses.dataclass
+class Data:
+    train: tuple[np.ndarray, np.ndarray]  # (N, maxlen) int32 word ids, (N, 1) labels
+    test: tuple[np.ndarray, np.ndarray]
+    spec: DataSpec
+    word_index: dict[str, int] | None  # for `sample`; None when the index file is missing
+
+
+def train(
+    build_model: Callable[..., keras.Model], config, data: Data, run: Run | None
+) -> dict[str, float]:
+    """Builds the example's model, saves the vocabulary `sample` needs, fits with the test set as
+    validation data and returns the test metrics."""
+    model = build_model(config, data.spec)
+    if run is not None and data.word_index is not None:
+        imdb.save_vocabulary(run.artifacts, data.word_index, data.spec.max_features)
+    training.fit(
+        model,
+        run,
+        *data.train,
+        epochs=config.epochs,
+        batch_size=config.batch_size,
+        seed=config.seed,
+        validation_data=data.test,
+    )
+    metrics = evaluate(config, data, model)
+    print(f"Test score: {metrics['test_loss']:.4f}  Test accuracy: {metrics['test_accuracy']:.4f}")
+    return metrics
+
+
+def evaluate(config, data: Data, model: keras.Model) -> dict[str, float]:
+    """Test loss and accuracy."""
+    return training.evaluate(model, *data.test, batch_size=config.batch_size)
+
+
+def classify(config, model: keras.Model, run: Run | None) -> str:
+    """Classifies `--set text="..."` with a trained model, encoded as its training reviews were.
+
+    Raises:
+        UserError: no text, no vocabulary saved with the run, or no known word in the text.
+    """
+    index = imdb.read_vocabulary(None if run is None else run.artifacts)
+    ids = imdb.encode_user_text(config.text, index, config.max_features)
+    x = keras.utils.pad_sequences([ids], maxlen=config.maxlen)
+    positive = float(model.predict(x, verbose=0)[0, 0])
+    line = f"{'positive' if positive >= 0.5 else 'negative'} (P(positive) = {positive:.3f})"
+    print(line)
+    return line
