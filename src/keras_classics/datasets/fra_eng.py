@@ -249,6 +249,38 @@ class TokenTables:
         )
 
 
+# -- What the seq2seq examples train on ---------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class DataSpec:
+    """Token counts and longest sequences of the original's 10,000 pairs."""
+
+    num_encoder_tokens: int = 70
+    num_decoder_tokens: int = 93
+    max_encoder_seq_length: int = 16
+    max_decoder_seq_length: int = 59
+
+
+@dataclasses.dataclass
+class Data:
+    train: tuple[tuple[np.ndarray, np.ndarray], np.ndarray]  # (encoder_in, decoder_in), target
+    test: tuple[tuple[np.ndarray, np.ndarray], np.ndarray]  # the last validation_split of the pairs
+    spec: DataSpec
+    tables: TokenTables
+    input_texts: list[str]  # all pairs, training ones first
+    target_texts: list[str]
+    split: int  # index of the first validation pair
+
+
+def spec_of(tables: TokenTables) -> DataSpec:
+    """The model's sizes from the token tables."""
+    return DataSpec(
+        len(tables.input_characters),
+        len(tables.target_characters),
+        tables.max_encoder_seq_length,
+        tables.max_decoder_seq_length,
+    )
+
+
 def with_start_end(french: str) -> str:
     """'Va !' -> '\\tVa !\\n': tab starts the target sequence, newline ends it."""
     return START + french + END

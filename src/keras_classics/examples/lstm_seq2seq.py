@@ -53,6 +53,7 @@ import numpy as np
 from keras_classics import training
 from keras_classics.config import BaseConfig
 from keras_classics.datasets import DataSource, fra_eng
+from keras_classics.datasets.fra_eng import Data, DataSpec, spec_of
 from keras_classics.errors import UserError
 from keras_classics.runs import Run
 
@@ -98,37 +99,6 @@ PRESETS = {
 
 
 # -- Data ---------------------------------------------------------------------------------------
-@dataclasses.dataclass(frozen=True)
-class DataSpec:
-    """Token counts and longest sequences of the original's 10,000 pairs."""
-
-    num_encoder_tokens: int = 70
-    num_decoder_tokens: int = 93
-    max_encoder_seq_length: int = 16
-    max_decoder_seq_length: int = 59
-
-
-@dataclasses.dataclass
-class Data:
-    train: tuple[tuple[np.ndarray, np.ndarray], np.ndarray]  # (encoder_in, decoder_in), target
-    test: tuple[tuple[np.ndarray, np.ndarray], np.ndarray]  # the last validation_split of the pairs
-    spec: DataSpec
-    tables: fra_eng.TokenTables
-    input_texts: list[str]  # all pairs, training ones first
-    target_texts: list[str]
-    split: int  # index of the first validation pair
-
-
-def spec_of(tables: fra_eng.TokenTables) -> DataSpec:
-    """The model's sizes from the token tables."""
-    return DataSpec(
-        len(tables.input_characters),
-        len(tables.target_characters),
-        tables.max_encoder_seq_length,
-        tables.max_decoder_seq_length,
-    )
-
-
 def load_data(config: Config, source: DataSource) -> Data:
     """The first num_samples pairs, their token tables and one-hot arrays, split as Keras does.
 
@@ -156,8 +126,9 @@ def load_data(config: Config, source: DataSource) -> Data:
 
 
 # -- Model --------------------------------------------------------------------------------------
-def build_model(config: Config, spec: DataSpec = DataSpec()) -> keras.Model:
+def build_model(config: Config, spec: DataSpec | None = None) -> keras.Model:
     """Encoder LSTM states -> decoder LSTM (teacher forcing) -> Dense softmax per step."""
+    spec = spec or DataSpec()  # the seed's sizes
     encoder_inputs = keras.Input((None, spec.num_encoder_tokens), name="encoder_inputs")
     encoder = keras.layers.LSTM(config.latent_dim, return_state=True, name="encoder_lstm")
     _, state_h, state_c = encoder(encoder_inputs)  # only the final states are kept
