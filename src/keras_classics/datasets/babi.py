@@ -279,6 +279,28 @@ def top_answers(probabilities: np.ndarray, vocab: list[str], k: int = 3) -> list
     return [(words[i], float(probabilities[i])) for i in best]
 
 
+def answer(model, story: str, question: str, artifacts: Path | None) -> str:
+    """Answers a story and a question a user typed with a trained model, whose vocabulary and
+    lengths are in its run's `artifacts`; the answer is also appended to artifacts/answers.txt.
+
+    Raises:
+        UserError: no saved vocabulary, an empty story or question, or unknown words.
+    """
+    saved = read_vocab(artifacts)
+    x, xq, notes = encode_user_story(
+        story, question, saved["vocab"], saved["story_maxlen"], saved["query_maxlen"]
+    )
+    answers = top_answers(model.predict([x, xq], verbose=0)[0], saved["vocab"])
+    lines = [f"story: {story}", f"question: {question}"]
+    lines += [f"note: {note}" for note in notes]
+    lines.append(f"answer: {answers[0][0]}   ({'  '.join(f'{w} {p:.3f}' for w, p in answers)})")
+    text = "\n".join(lines)
+    if artifacts is not None:
+        with open(Path(artifacts) / "answers.txt", "a", encoding="utf-8") as handle:
+            handle.write(text + "\n\n")
+    return text
+
+
 # -- files --------------------------------------------------------------------------------------
 def extracted_root(source: DataSource) -> Path | None:
     """The folder that holds en/ and en-10k/, if --data-dir (or its babi/) holds the extracted

@@ -206,19 +206,8 @@ def evaluate(config: Config, data: Data, model: keras.Model) -> dict[str, float]
 # -- Sampling -----------------------------------------------------------------------------------
 def sample(config: Config, model: keras.Model, run: Run | None) -> str:
     """Answers `--set story="..." --set question="..."` with the trained model."""
-    saved = babi.read_vocab(None if run is None else run.artifacts)
-    x, xq, notes = babi.encode_user_story(
-        config.story, config.question, saved["vocab"], saved["story_maxlen"], saved["query_maxlen"]
-    )
-    answers = babi.top_answers(model.predict([x, xq], verbose=0)[0], saved["vocab"])
-    lines = [f"story: {config.story}", f"question: {config.question}"]
-    lines += [f"note: {note}" for note in notes]
-    lines.append(f"answer: {answers[0][0]}   ({'  '.join(f'{w} {p:.3f}' for w, p in answers)})")
-    text = "\n".join(lines)
+    text = babi.answer(model, config.story, config.question, None if run is None else run.artifacts)
     print(text)
-    if run is not None:
-        with open(run.artifacts / "answers.txt", "a", encoding="utf-8") as handle:
-            handle.write(text + "\n\n")
     return text
 
 
