@@ -78,6 +78,22 @@ def test_missing_data_offline_writes_nothing(capsys, tmp_path):
     assert not runs_dir.exists()
 
 
+def test_a_run_remembers_its_data_dir_for_evaluate(capsys, tmp_path, shared_data):
+    runs_dir = tmp_path / "runs"
+    common = ("--runs-dir", str(runs_dir), "--offline")
+    code, _, err = run_cli(
+        capsys, "train", "babi_rnn", "--preset", "tiny", "--data-dir", str(shared_data), *common
+    )
+    assert code == 0, err
+    (run_dir,) = (runs_dir / "babi_rnn").iterdir()
+    saved = json.loads((run_dir / "config.json").read_text())
+    assert saved["data"] == "real" and saved["data_dir"] == str(shared_data.resolve())
+    # No --data-dir now: the run's own folder is used, so the real bAbI files are found.
+    code, out, err = run_cli(capsys, "evaluate", str(run_dir), *common)
+    assert code == 0, err
+    assert "test_accuracy" in out
+
+
 def test_corrupt_data_file_is_reported(capsys, tmp_path):
     (tmp_path / "mnist.npz").write_bytes(b"\x00" * 1000)
     code, _, err = run_cli(

@@ -40,8 +40,12 @@ class Options:
     resume: Path | None = None
     offline: bool = False
 
-    def source(self, default: str = "real") -> DataSource:
-        return DataSource.from_env(self.data or default, self.data_dir, self.offline)
+    def source(self, default: str = "real", data_dir: str | None = None) -> DataSource:
+        return DataSource.from_env(self.data or default, self.data_dir or data_dir, self.offline)
+
+    def source_of_run(self, saved: dict[str, Any]) -> DataSource:
+        """The data a run trained on (kind and --data-dir), unless these flags say otherwise."""
+        return self.source(saved.get("data", "real"), saved.get("data_dir"))
 
 
 def resolve_config(module: ModuleType, options: Options):
@@ -91,7 +95,7 @@ def train(name: str | None, options: Options) -> runs.Run:
         name = saved["example"]
         module = registry.load(name)
         config = config_lib.from_dict(module.Config, saved["config"])
-        source = options.source(saved.get("data", "real"))
+        source = options.source_of_run(saved)
     else:
         if not name:
             raise UserError("name an example to train (see `keras-classics list`)")
@@ -111,6 +115,8 @@ def train(name: str | None, options: Options) -> runs.Run:
                 "example": name,
                 "preset": options.preset,
                 "data": source.kind,
+                # absolute, so that evaluate and sample find the same files from anywhere
+                "data_dir": str(source.data_dir.resolve()) if source.data_dir else None,
                 "config": config_lib.to_dict(config),
             },
         )
@@ -166,7 +172,7 @@ def evaluate(run_dir: Path, options: Options) -> dict[str, float]:
     """Evaluates a run's model on its test data and records the result in the run."""
     run = runs.Run.open(run_dir)
     saved, module, config = _open_run_module(run, options)
-    data = module.load_data(config, options.source(saved.get("data", "real")))
+    data = module.load_data(config, options.source_of_run(saved))
     model = load_model(run)
     metrics = {key: float(value) for key, value in module.evaluate(config, data, model).items()}
     run.write_json(f"evaluation-{time.strftime('%Y%m%d-%H%M%S')}.json", metrics)
