@@ -129,3 +129,15 @@ def test_one_short_epoch_on_real_fashion_mnist():
     assert data.train[0].shape == (5120, 784)
     metrics = antirectifier.train(cfg, data, None)
     assert metrics["test_accuracy"] > 0.65  # chance is 0.1
+
+
+def test_explain_shows_the_seeds_shapes_and_parameter_counts():
+    sections = list(antirectifier.explain(antirectifier.Config(), DataSource(kind="synthetic")))
+    assert "synthetic twin" in sections[0].en
+    text = "\n".join(section.body for section in sections)
+    # The seed: (60000, 784) in, (60000, 10) out; the synthetic twin renders 1000 of them.
+    assert "x_train.shape (1000, 784)" in text and "y_train.shape (1000, 10)" in text
+    assert "antirectifier: total 337,418 | trainable 337,418 | non-trainable 0" in text
+    per_layer = text.split("parameters per Antirectifier layer: ")[1].split("\n")[0]
+    assert [item.split()[1] for item in per_layer.split(", ")] == ["0", "0"]  # no weights
+    assert "relu_wide: total 669,706" in text

@@ -83,3 +83,19 @@ def test_tiny_preset_is_valid_and_small():
     assert cifar10_cnn.build_model(cfg).count_params() < 200_000
     with pytest.raises(Exception, match="filters"):
         config.resolve(cifar10_cnn.Config, {}, None, ["filters=3"])
+
+
+def test_explain_shows_the_seeds_shapes_count_and_the_augmentation():
+    from keras_classics.datasets import DataSource
+
+    sections = list(cifar10_cnn.explain(cifar10_cnn.Config(), DataSource(kind="synthetic")))
+    text = "\n".join(section.body for section in sections)
+    # The seed: x_train.shape (50000, 32, 32, 3), y_train.shape (50000, 10); the twin has 1000.
+    assert "x_train.shape (1000, 32, 32, 3)\ny_train.shape (1000, 10)" in text
+    assert "cifar10_cnn: total 1,250,858 | trainable 1,250,858 | non-trainable 0" in text
+    shifts = [line for line in text.splitlines() if line.startswith("image ")]
+    assert len(shifts) == 6
+    for line in shifts:  # at most 10% of 32 pixels, and every augmented image differs
+        rows, columns = (float(line.split(word)[1].split()[0]) for word in ("rows", "columns"))
+        assert abs(rows) <= 3.2 and abs(columns) <= 3.2
+        assert float(line.rsplit(" ", 1)[1]) > 0

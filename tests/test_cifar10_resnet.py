@@ -108,3 +108,26 @@ def test_a_resumed_run_keeps_the_learning_rate_rows_of_earlier_epochs(tmp_path):
     lines = log.table().splitlines()
     assert lines[1:3] == earlier.table().splitlines()[1:3]
     assert lines[3].split()[:5] == ["3", "0.001", "0.001", "0.8", "-"]
+
+
+def test_explain_prints_the_seeds_summary_and_the_rate_per_epoch():
+    sections = list(cifar10_resnet.explain(cifar10_resnet.Config(), DataSource(kind="synthetic")))
+    shapes, summary, _, schedule = (section.body for section in sections[:4])
+    assert "x_train shape: (1000, 32, 32, 3)" in shapes and "y_train shape: (1000, 1)" in shapes
+    rows = [line.split() for line in summary.splitlines()]
+    kinds = [row[1].strip("()") if len(row) > 1 else "" for row in rows]
+    # The seed's order at the first strided block: conv, BN, ReLU, conv, the 1x1 shortcut, BN, add.
+    start = next(i for i, row in enumerate(rows) if row[2:6] == ["(None,", "16,", "16,", "32)"])
+    assert kinds[start : start + 7] == [
+        "Conv2D", "BatchNormalization", "Activation", "Conv2D", "Conv2D", "BatchNormalization",
+        "Add",
+    ]  # fmt: skip
+    shortcut, batch_norm, add = rows[start + 4], rows[start + 5], rows[start + 6]
+    assert shortcut[6] == "544" and add[-2:] == [shortcut[0] + ",", batch_norm[0]]
+    assert kinds.count("Add") == 9 and kinds.count("Conv2D") == 21
+    assert "resnet20_v1: total 274,442 | trainable 273,066 | non-trainable 1,376" in summary
+    table = [line.split() for line in schedule.splitlines()[1:] if line[:5].strip().isdigit()]
+    rates = {int(epoch): float(rate) for epoch, rate in table}
+    expected = {0: 1e-3, 80: 1e-3, 81: 1e-4, 120: 1e-4, 121: 1e-5, 160: 1e-5, 161: 1e-6}
+    expected.update({180: 1e-6, 181: 5e-7, 199: 5e-7})
+    assert rates == pytest.approx(expected)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -58,3 +60,18 @@ def test_mnist_cnn_learns_real_mnist_digits(shared_data):
     training.fit(model, None, x_train, y_train, epochs=1, batch_size=128, seed=cfg.seed)
     accuracy = training.evaluate(model, x_test, y_test, batch_size=128)["test_accuracy"]
     assert accuracy > 0.85  # chance is 0.1
+
+
+@pytest.mark.parametrize(
+    ("module", "shape", "total"),
+    [(mnist_cnn, "(1000, 28, 28, 1)", "1,199,882"), (mnist_mlp, "(1000, 784)", "669,706")],
+)
+def test_explain_shows_the_data_and_the_seeds_parameter_count(module, shape, total):
+    sections = list(module.explain(module.Config(), DataSource(kind="synthetic")))
+    text = "\n".join(section.body for section in sections)
+    assert f"x_train {shape} float32" in text
+    labels = text.split("labels of the first 10 images (argmax of y_train): ")[1].split("\n")[0]
+    digits = json.loads(labels)  # decoded from the one-hot rows
+    assert len(digits) == 10 and all(0 <= d <= 9 for d in digits)
+    assert f"{module.__name__.split('.')[-1]}: total {total} | trainable {total}" in text
+    assert "Keras 3 numbers automatic layer names" in sections[-1].body

@@ -251,20 +251,30 @@ def evaluate(config: Config, data: Data, model: keras.Model) -> dict[str, float]
 
 
 # -- Walkthrough --------------------------------------------------------------------------------
+NAMES_NOTE = (
+    "(Keras 3 numbers automatic layer names from 0 (dense, dense_1, dropout) where the seed's "
+    "Keras 2 printed dense_1, dense_2, dropout_1; layer order, output shapes and parameter counts "
+    "are the seed's.)"
+)
+
+
 def explain(config: Config, source: DataSource):
     """The walkthrough: input and output shapes, the layer on a small example, the model."""
     from keras_classics.explaining import Section, array_text, summary_text
 
-    # Real files load whole; the synthetic twin renders only a thousand images (explain is quick).
+    # Real files load whole (60000 images, as the seed prints); the synthetic twin renders only
+    # a thousand, so that explain stays quick.
     (x_train, y_train), _ = mnist.load(
         config.dataset, source, config.train_samples or 1000, config.test_samples or 1000
     )
     x, y = prepare(x_train, y_train)
+    note = f" (synthetic twin: the first {len(x)} rendered)" if source.synthetic else ""
     yield Section(
-        "Input and output shapes",
-        "输入 shape 和输出 shape",
+        "Input and output shapes" + note,
+        "输入 shape 和输出 shape" + ("（合成数据）" if source.synthetic else ""),
         f"x_train.shape {x.shape}  (each 28x28 image flattened to 784 values in [0, 1])\n"
-        f"y_train.shape {y.shape}  (one-hot labels)",
+        f"y_train.shape {y.shape}  (one-hot labels)\n"
+        f"first labels {y_train[:8].tolist()} -> y_train[0] = {y[0].astype(int).tolist()}",
     )
     layer = Antirectifier()
     sample = np.array([[1.0, -2.0, 3.0, 0.0], [0.5, 0.5, 0.5, 2.5]], dtype="float32")
@@ -280,10 +290,16 @@ def explain(config: Config, source: DataSource):
         f"compute_output_shape((None, 4)) = {layer.compute_output_shape((None, 4))}; "
         f"weights: {len(layer.weights)}",
     )
+    model = build_model(dataclasses.replace(config, activation="antirectifier"))
+    antirectifiers = [layer for layer in model.layers if isinstance(layer, Antirectifier)]
     yield Section(
         "The model (the Antirectifier layers have 0 parameters)",
         "神经网络结构（Antirectifier 层的参数个数为 0）",
-        summary_text(build_model(dataclasses.replace(config, activation="antirectifier"))),
+        summary_text(model)
+        + "\nparameters per Antirectifier layer: "
+        + ", ".join(f"{layer.name} {layer.count_params()}" for layer in antirectifiers)
+        + "\n"
+        + NAMES_NOTE,
     )
     yield Section(
         "The comparison the original announced: ReLU with 2x bigger Dense layers",

@@ -278,15 +278,24 @@ def explain(config: Config, source: DataSource):
     yield Section(
         "The network: 1,250,858 parameters in the seed",
         "神经网络结构",
-        summary_text(model),
+        summary_text(model)
+        + "\n(Keras 3 numbers automatic layer names from 0 (conv2d, activation, dense) where the "
+        "seed's Keras 2 printed conv2d_1, activation_1, dense_1; layer order, output shapes and "
+        "parameter counts are the seed's.)",
     )
-    rng = np.random.default_rng(config.seed)
+    # shift_flip draws row shifts, column shifts, then flips: the same draws, shown alongside.
     count = 6
-    dy = rng.uniform(-config.height_shift, config.height_shift, count) * 32
-    dx = rng.uniform(-config.width_shift, config.width_shift, count) * 32
-    flips = rng.random(count) < 0.5
-    batch = shift_along(shift_along(x[:count], dy, axis=1), dx, axis=2)
-    batch[flips] = batch[flips, :, ::-1]
+    rng = np.random.default_rng(config.seed)
+    dy = rng.uniform(-config.height_shift, config.height_shift, count) * x.shape[1]
+    dx = rng.uniform(-config.width_shift, config.width_shift, count) * x.shape[2]
+    flips = (rng.random(count) < 0.5) & config.horizontal_flip
+    batch = shift_flip(
+        x[:count],
+        np.random.default_rng(config.seed),
+        config.height_shift,
+        config.width_shift,
+        config.horizontal_flip,
+    )
     rows = [
         f"image {i}: shift rows {dy[i]:+.2f} px, columns {dx[i]:+.2f} px, flipped {bool(flips[i])}"
         f", mean |augmented - original| {np.abs(batch[i] - x[i]).mean():.3f}"

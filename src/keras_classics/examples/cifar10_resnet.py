@@ -404,10 +404,33 @@ def simulate_learning_rate(config: Config, val_losses: list[float]) -> LearningR
     return log
 
 
+def summary_rows(model: keras.Model, names: list[str] | None = None) -> str:
+    """The summary as the walkthrough prints a functional model: one line per layer with its
+    name (type), output shape, parameters and the layers it is connected to, nothing cut short
+    (Keras' own table truncates long names at 80 columns). `names`: only these layers."""
+    layers = [model.get_layer(name) for name in names] if names else model.layers
+    rows = [("Layer (type)", "Output Shape", "Param #", "Connected to")]
+    for layer in layers:
+        try:
+            inputs = layer._inbound_nodes[0].input_tensors
+            connected = ", ".join(t._keras_history.operation.name for t in inputs)
+        except (AttributeError, IndexError):
+            connected = ""
+        output = layer.output  # a list for a layer with several outputs
+        shape = [tuple(t.shape) for t in output] if isinstance(output, list) else output.shape
+        name = f"{layer.name} ({type(layer).__name__})"
+        rows.append((name, str(tuple(shape)), f"{layer.count_params():,}", connected))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    return "\n".join(
+        f"{name:<{widths[0]}}  {shape:<{widths[1]}}  {count:>{widths[2]}}  {connected}".rstrip()
+        for name, shape, count, connected in rows
+    )
+
+
 def explain(config: Config, source: DataSource):
     """The walkthrough: shapes, the ResNet20 summary, other depths, and who controls the
     learning rate when LearningRateScheduler and ReduceLROnPlateau are used together."""
-    from keras_classics.explaining import Section, parameter_line, summary_text
+    from keras_classics.explaining import Section, parameter_line
 
     count = 1000 if source.synthetic else 0
     small = dataclasses.replace(config, train_samples=count, test_samples=count // 5)
@@ -428,10 +451,14 @@ def explain(config: Config, source: DataSource):
         "输入数据的 shape" + ("（合成数据）" if source.synthetic else ""),
         body,
     )
+    model = build_model(config)
     yield Section(
         f"The default network: ResNet{config.depth}v{config.version} (n={config.n})",
         f"默认的神经网络结构：ResNet{config.depth}v{config.version}",
-        summary_text(build_model(config)),
+        f'Model: "{model.name}"\n{summary_rows(model)}\n{parameter_line(model)}\n'
+        "(Keras 3 numbers automatic layer names from 0 (conv2d, batch_normalization, add) where "
+        "the seed's Keras 2 printed conv2d_1, batch_normalization_1, add_1; layer order, output "
+        "shapes, connections and parameter counts are the seed's.)",
     )
     others = [dataclasses.replace(config, version=v, n=n) for v, n in ((1, 5), (2, 2))]
     yield Section(
@@ -439,11 +466,17 @@ def explain(config: Config, source: DataSource):
         "其他深度：v1 为 6n+2，v2 为 9n+2",
         "\n".join(parameter_line(build_model(other)) for other in others),
     )
-    changes = [0, *[e + 1 for e in config.schedule_epochs]]
+    # The original's lr_schedule printed 'Learning rate: ' at every epoch's start; the rate
+    # changes only after the schedule's epochs, so the epochs on both sides of each are shown.
+    last = config.epochs - 1
+    shown = sorted({0, *config.schedule_epochs, *(e + 1 for e in config.schedule_epochs), last})
     yield Section(
         "lr_schedule: the learning rate LearningRateScheduler sets at each epoch's start",
         "lr_schedule：LearningRateScheduler 在每个 epoch 开始时设置的学习率",
-        "\n".join(f"epoch {e + 1:>3} (index {e}): {lr_schedule(e, config):.4g}" for e in changes),
+        "epoch  Learning rate\n"
+        + "\n".join(f"{e:>5}  {lr_schedule(e, config):.4g}" for e in shown if 0 <= e <= last)
+        + f"\n(epochs counted from 0, as Keras passes them to the schedule; every epoch not "
+        f"shown has the rate of the one above it; {config.epochs} epochs)",
     )
     # Validation loss improving for 3 epochs and then flat: ReduceLROnPlateau fires after
     # `patience` epochs without improvement, and the scheduler undoes it at the next start.
