@@ -30,6 +30,16 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("KERAS_CLASSICS_SHARED_DATA", REPO.parent / "shared" / "data"))
 
 
+def pytest_collection_modifyitems(config, items):
+    """Backend-free tests (file parsing, config, runs) run once, in the jax pass of `make test`."""
+    if BACKEND == "jax":
+        return
+    skip = pytest.mark.skip(reason=f"backend-free: runs in the jax pass, not the {BACKEND} one")
+    for item in items:
+        if item.get_closest_marker("backend_free"):
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_keras_home(tmp_path_factory, monkeypatch):
     """An empty Keras cache, so a file on the developer's machine cannot make a test pass."""

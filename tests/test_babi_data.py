@@ -11,6 +11,8 @@ import pytest
 from keras_classics.datasets import DataSource, babi
 from keras_classics.errors import DataError, UserError
 
+pytestmark = pytest.mark.backend_free  # numpy and files only: run in the jax pass
+
 QA1_FIRST = [
     "1 Mary moved to the bathroom.",
     "2 John went to the hallway.",

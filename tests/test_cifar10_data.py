@@ -17,6 +17,8 @@ import pytest
 from keras_classics.datasets import DataSource, cache, cifar10
 from keras_classics.errors import DataError
 
+pytestmark = pytest.mark.backend_free  # numpy and files only: run in the jax pass
+
 PER_BATCH = 6  # images per fake batch (the real ones hold 10000)
 
 

@@ -9,6 +9,8 @@ import pytest
 from keras_classics import config
 from keras_classics.errors import UserError
 
+pytestmark = pytest.mark.backend_free  # numpy and files only: run in the jax pass
+
 
 @dataclasses.dataclass(frozen=True)
 class Toy(config.BaseConfig):

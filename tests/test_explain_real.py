@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import BACKEND
 from keras_classics.cli import main
 
-pytestmark = pytest.mark.skipif(BACKEND != "jax", reason="the walkthrough's data is backend-free")
+pytestmark = pytest.mark.backend_free
 
 SEED_QA1_WORD_INDEX = (
     "{'.': 1, '?': 2, 'Daniel': 3, 'John': 4, 'Mary': 5, 'Sandra': 6, 'Where': 7, 'back': 8, "

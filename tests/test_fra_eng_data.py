@@ -10,6 +10,8 @@ import pytest
 from keras_classics.datasets import DataSource, fra_eng
 from keras_classics.errors import DataError
 
+pytestmark = pytest.mark.backend_free  # numpy and files only: run in the jax pass
+
 # The seed's print(input_token_index) / print(target_token_index) begin like this; the real
 # subset in shared/data is another release with a few more characters ('4', ...), so only the
 # entries before the first difference are compared.

@@ -14,6 +14,8 @@ import pytest
 from keras_classics.datasets import DataSource, cache, imdb
 from keras_classics.errors import DataError, UserError
 
+pytestmark = pytest.mark.backend_free  # numpy and files only: run in the jax pass
+
 
 def _ragged(rows):
     out = np.empty(len(rows), dtype=object)

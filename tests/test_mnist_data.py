@@ -12,6 +12,8 @@ from keras_classics.datasets import DataSource, cache, mnist, synthetic_digits
 from keras_classics.datasets.idx import read_idx
 from keras_classics.errors import DataError
 
+pytestmark = pytest.mark.backend_free  # numpy and files only: run in the jax pass
+
 
 def test_reads_the_real_idx_files(shared_data):
     images = read_idx(shared_data / "mnist" / "t10k-images-idx3-ubyte.gz")

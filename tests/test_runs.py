@@ -9,6 +9,8 @@ import pytest
 from keras_classics import runs
 from keras_classics.errors import UserError
 
+pytestmark = pytest.mark.backend_free  # numpy and files only: run in the jax pass
+
 
 def test_runs_are_never_reused(tmp_path):
     first = runs.Run.create(tmp_path, "demo")

@@ -8,6 +8,8 @@ import pytest
 from keras_classics.datasets import DataSource, text_corpus
 from keras_classics.errors import DataError
 
+pytestmark = pytest.mark.backend_free  # numpy and files only: run in the jax pass
+
 # The seed's first windows (sentences) and the character after each (next_chars).
 SEED_WINDOWS = [
     (0, "preface\n\n\nsupposing that truth is a woma", "n"),

@@ -400,7 +400,8 @@ def explain(config: Config, source: DataSource):
     yield Section(
         "The first review with its n-gram ids appended (then padded to maxlen)",
         "重新编码后的第一个句子（后面接上 ngram 的编号，再 pad_sequences）",
-        f"{len(first)} words + {len(augmented) - len(first)} n-grams: {augmented[len(first) - 5 :][:30]} ...",
+        f"{len(first)} words + {len(augmented) - len(first)} n-grams: {augmented[len(first) - 5 :][:30]} ...\n"
+        f"after pad_sequences(maxlen={config.maxlen}): x_train shape: {(len(x_train), config.maxlen)}",
     )
     trigram = dataclasses.replace(config, ngram_range=3, ngram_buckets=0, max_features=20000)
     spec = default_spec(trigram)
