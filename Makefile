@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 BACKENDS ?= jax torch tensorflow
+# pytest-xdist workers per backend pass: most tests are small models, bound by Python and
+# compilation on one core, so two workers keep both cores of a small machine busy.
+TEST_WORKERS ?= 2
 FASHION_DIR := /usr/share/datasets/fashion-mnist
 
 .PHONY: run test lint fashion-mnist clean
@@ -36,7 +39,8 @@ lint: $(VENV)/.installed-all
 test: $(VENV)/.installed-all fashion-mnist lint
 	@for backend in $(BACKENDS); do \
 		echo "== tests on $$backend =="; \
-		KERAS_BACKEND=$$backend $(BIN)/python -m pytest -q -p no:cacheprovider tests || exit 1; \
+		KERAS_BACKEND=$$backend $(BIN)/python -m pytest -q -p no:cacheprovider \
+			-n $(TEST_WORKERS) tests || exit 1; \
 	done
 
 clean:
