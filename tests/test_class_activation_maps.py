@@ -162,3 +162,18 @@ def test_cached_weights_are_used_when_present_and_checked(tmp_path, monkeypatch)
     with pytest.raises(UserError, match="no such file"):
         vision_networks.choose("class_activation_maps", bad, None, None, (remote,),
                                cam.load_data, cam.train, source)  # fmt: skip
+
+
+def test_explain_shows_the_seeds_two_tables_in_its_order(tmp_path):
+    config = cam.Config(runs_dir=str(tmp_path))  # no finished run: the untrained network
+    sections = list(cam.explain(config, DataSource(kind="synthetic")))
+    modified, original = sections[0].body, sections[1].body
+    names = [line.split()[0] for line in modified.splitlines()[1:9]]
+    # The seed's rows: ..., avg_pool, up_sampling2d_1, fc1000, predictions_2.
+    assert names[4:] == ["avg_pool", "up_sampling2d", "predictions", "predictions_2"]
+    assert "total 27,685,712 | trainable 27,632,592 | non-trainable 53,120" in modified
+    assert "total 25,636,712 | trainable 25,583,592 | non-trainable 53,120" in original
+    assert "up_sampling2d" not in original
+    assert "added by get_cam_model: 2,049,000 parameters" in original
+    difference = float(sections[2].body.rsplit("largest difference: ", 1)[1])
+    assert difference < 1e-5  # softmax(mean of the maps + bias) is the network's prediction

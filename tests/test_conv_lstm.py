@@ -108,3 +108,15 @@ def test_demo_writes_the_prediction_png_and_gif(tmp_path, capsys):
     assert png.size[0] > png.size[1] > 100  # one column per frame, two rows
     assert gif.n_frames == cfg.n_frames
     assert gif.size == (4 * (2 * cfg.frame_size + 2), 4 * cfg.frame_size)
+
+
+def test_explain_prints_the_seeds_check_as_the_seed_prints_it():
+    from keras_classics.datasets import DataSource
+
+    sections = list(conv_lstm.explain(conv_lstm.Config(), DataSource()))
+    assert "conv_lstm: total 407,001 | trainable 406,681 | non-trainable 320" in sections[0].body
+    assert "(1200, 15, 40, 40, 1)" in sections[1].body
+    lines = sections[2].body.splitlines()
+    start = lines.index("0")  # print(k), then 13 checks for frames 1..13, then the next movie
+    assert lines[start + 1 : start + 14] == ["True"] * 13 and lines[start + 14] == "1"
+    assert lines[-1] == "... (1300 checks over 100 movies, all True: True)"

@@ -134,3 +134,27 @@ def test_unreadable_inception_weight_file_is_one_line(tmp_path):
     with pytest.raises(UserError, match="cannot load InceptionV3 weights") as error:
         vision_networks.imagenet_inception_v3(str(path))
     assert "\n" not in str(error.value)
+
+
+def test_explain_follows_the_seed_octave_by_octave(tmp_path):
+    from keras_classics.datasets import DataSource
+
+    training.seed_everything(1337)
+    config = dd.Config(runs_dir=str(tmp_path))  # no finished run: the untrained network
+    sections = list(dd.explain(config, DataSource(kind="synthetic")))
+    assert "inception_v3: total 23,851,784" in sections[0].body
+    assert "img (1, 400, 500, 3) float32" in sections[1].body
+    assert "successive_shapes [(204, 255), (285, 357), (400, 500)]" in sections[2].body
+    loop = sections[3].body.splitlines()
+    processing = [line for line in loop if line.startswith("Processing image shape")]
+    assert processing == [
+        "Processing image shape (204, 255)",
+        "Processing image shape (285, 357)",
+        "Processing image shape (400, 500)",
+    ]
+    assert sum(line.startswith("..Loss value at") for line in loop) == 6  # 2 steps per octave
+    assert "(204, 255): mean |lost_detail| 0.0000" in sections[4].body  # nothing lost yet
+    assert sections[6].body.endswith("it rose at every step of the loop above: True")
+    assert "-> 1.000 after normalisation" in sections[6].body
+    before, after = sections[7].body.split("p = ")[1].split(",")[0].split(" -> ")
+    assert float(after) > float(before)  # the class variant raises its class's probability

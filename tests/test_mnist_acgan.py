@@ -133,3 +133,27 @@ def test_resume_after_an_interruption_matches_an_uninterrupted_run(options, monk
         for key in a.files:
             np.testing.assert_array_equal(a[key], b[key], err_msg=key)
     assert resumed.read_json("final.json") == whole.read_json("final.json")
+
+
+def test_explain_prints_the_seeds_five_summaries_and_the_sample_weights():
+    sections = list(mnist_acgan.explain(mnist_acgan.Config(), DataSource(kind="synthetic")))
+    bodies = [section.body for section in sections]
+    totals = [
+        "discriminator: total 525,835 | trainable 525,835 | non-trainable 0",
+        "discriminator_cnn: total 387,840 | trainable 387,840 | non-trainable 0",
+        "generator: total 2,657,897 | trainable 2,657,321 | non-trainable 576",
+        "generator_cnn: total 2,656,897 | trainable 2,656,321 | non-trainable 576",
+        "acgan: total 3,183,732 | trainable 2,657,321 | non-trainable 526,411",
+    ]
+    for body, total in zip(bodies, totals, strict=False):
+        assert total in body
+    # The seed's 'Connected to' column: the heads read the Sequential's 12544 features.
+    assert bodies[0].splitlines()[-3].split()[-1] == "discriminator_cnn"
+    assert "discriminator (Functional)  [(None, 1), (None, 10)]" in bodies[4]
+    batch = bodies[5]
+    assert "print(len(disc_sample_weight)) 2" in batch
+    assert (
+        "print(len(disc_sample_weight[1])) 200  # [2.0, 2.0, 2.0, ..., 0.0, 0.0, 0.0, ...]" in batch
+    )
+    assert "y = [0.95, 0.95, 0.95, ..., 0.0, 0.0, 0.0, ...]" in batch
+    assert "discriminator.trainable inside combined: False" in batch

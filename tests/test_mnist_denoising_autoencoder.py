@@ -141,3 +141,19 @@ def test_one_short_epoch_on_real_fashion_mnist_denoises():
     data = dae.load_data(cfg, DataSource(offline=True))
     metrics = dae.train(cfg, data, None)
     assert metrics["test_mse_denoised"] < 0.7 * metrics["test_mse_noisy"]
+
+
+def test_explain_shows_the_seeds_three_models_and_the_picture_layout():
+    sections = list(dae.explain(dae.Config(), DataSource(kind="synthetic")))
+    text = "\n".join(section.body for section in sections)
+    for total in (
+        "encoder: total 69,008 | trainable 69,008",
+        "decoder: total 108,993 | trainable 108,993",
+        "autoencoder: total 178,001 | trainable 178,001",
+    ):
+        assert total in text
+    assert "x_train.shape (1000, 28, 28, 1)  x_test.shape (300, 28, 28, 1)" in sections[0].body
+    lines = sections[-1].body.splitlines()[1:]
+    # The seed's layout: 10 groups of 3 identical lines of 30 digits (original, noisy, denoised).
+    assert len(lines) == 30 and all(len(line) == 30 and line.isdigit() for line in lines)
+    assert all(lines[i] == lines[i - i % 3] for i in range(30)) and len(set(lines)) > 1

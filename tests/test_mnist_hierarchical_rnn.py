@@ -81,3 +81,16 @@ def test_one_short_epoch_on_real_fashion_mnist():
     assert data.train[0].shape == (4096, 28, 28, 1)
     metrics = hrnn.train(cfg, data, None)
     assert metrics["test_accuracy"] > 0.25  # chance is 0.1
+
+
+def test_explain_starts_with_the_seeds_model_then_images_in_classes_out():
+    sections = list(hrnn.explain(hrnn.Config(), DataSource(kind="synthetic")))
+    summary = sections[0].body
+    assert "mnist_hierarchical_rnn: total 199,434 | trainable 199,434 | non-trainable 0" in summary
+    counts = [line.split("│")[3].strip() for line in summary.splitlines() if line.count("│") == 4]
+    assert [c for c in counts if c.replace(",", "").isdigit() and c != "0"] == [
+        "66,560", "131,584", "1,290",
+    ]  # fmt: skip
+    assert "x_train.shape (1000, 28, 28, 1)  y_train.shape (1000, 10)" in sections[1].body
+    assert sections[2].body.count("\nrow ") == 27  # 28 rows, one per line
+    assert "shape (2, 28, 128)" in sections[3].body and "shape (2, 10)" in sections[3].body

@@ -62,3 +62,14 @@ def test_bad_settings_are_one_line_errors():
     for item in ("sequence_stride=0", "sequence_stride=29", "learning_rate=0", "clipnorm=-1"):
         with pytest.raises(UserError):
             config.resolve(mnist_irnn.Config, {}, None, [item])
+
+
+def test_explain_shows_the_sequences_the_identity_step_and_the_seeds_count():
+    from keras_classics.datasets import DataSource
+
+    sections = list(mnist_irnn.explain(mnist_irnn.Config(), DataSource(kind="synthetic")))
+    assert "x_train.shape (1000, 784, 1)  y_train.shape (1000, 10)" in sections[0].body
+    init = sections[1].body
+    assert "bias all zero: True" in init
+    assert float(init.rsplit("max |h_t - h_(t-1)| = ", 1)[1]) == 0.0  # the state is kept
+    assert "mnist_irnn: total 11,210 | trainable 11,210 | non-trainable 0" in sections[2].body

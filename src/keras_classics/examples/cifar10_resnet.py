@@ -419,7 +419,8 @@ def summary_rows(model: keras.Model, names: list[str] | None = None) -> str:
         output = layer.output  # a list for a layer with several outputs
         shape = [tuple(t.shape) for t in output] if isinstance(output, list) else output.shape
         name = f"{layer.name} ({type(layer).__name__})"
-        rows.append((name, str(tuple(shape)), f"{layer.count_params():,}", connected))
+        shown = str(shape if isinstance(shape, list) else tuple(shape))
+        rows.append((name, shown, f"{layer.count_params():,}", connected))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     return "\n".join(
         f"{name:<{widths[0]}}  {shape:<{widths[1]}}  {count:>{widths[2]}}  {connected}".rstrip()

@@ -312,32 +312,40 @@ def experiment(network: Network, image: np.ndarray, config: Config, folder, line
 def explain(config: Config, source: DataSource):
     """The walkthrough's steps: ResNet50's end, the two added layers, why the maps add up to the
     scores, postprocess, the heat map and the predictions, the rotate/flip experiment."""
+    from keras_classics.examples.cifar10_resnet import summary_rows
     from keras_classics.explaining import Section, parameter_line
 
+    # The seed shows get_cam_model's network first, then ResNet50 as it was.
     base = vision_networks.imagenet_resnet50(None)
-    tail = ["conv5_block3_3_conv", "conv5_block3_3_bn", "conv5_block3_add", "conv5_block3_out"]
-    yield Section(
-        "The base network: ResNet50 (random weights here), its last layers",
-        "基础网络 ResNet50（此处为随机权重）的最后几层",
-        vision_networks.layer_rows(base, [*tail, "avg_pool", "predictions"])
-        + "\n"
-        + parameter_line(base),
-    )
     cam_model = get_cam_model(base, *LAYERS["imagenet"], IMAGENET_SIZE)
+    tail = ["conv5_block3_3_conv", "conv5_block3_3_bn", "conv5_block3_add", "conv5_block3_out"]
     features = base.get_layer(LAYERS["imagenet"][0]).output
-    added = ["up_sampling2d", "predictions", "predictions_2"]
     yield Section(
-        "get_cam_model adds two layers (UpSampling2D, predictions_2), nothing else changes",
-        "get_cam_model 只添加了两层（UpSampling2D 和 predictions_2），其他没有动",
-        vision_networks.layer_rows(cam_model, [*tail[2:], "avg_pool", *added])
+        "get_cam_model: ResNet50 (random weights here) with two layers added, its last layers",
+        "get_cam_model 修改后的 ResNet50（此处为随机权重）的最后几层",
+        summary_rows(
+            cam_model, [*tail, "avg_pool", "up_sampling2d", "predictions", "predictions_2"]
+        )
         + "\n"
         + parameter_line(cam_model)
-        + f"\nadded parameters: {cam_model.count_params() - base.count_params():,} "
-        "(predictions_2 only; UpSampling2D has none)\n"
-        f"UpSampling2D size {IMAGENET_SIZE // features.shape[1]} (bilinear): "
+        + f"\nUpSampling2D size {IMAGENET_SIZE // features.shape[1]} (bilinear): "
         f"{tuple(features.shape)} -> {tuple(cam_model.get_layer('up_sampling2d').output.shape)}\n"
-        f"predictions_2 kernel = the predictions kernel {tuple(base.get_layer('predictions').kernel.shape)}"
-        f" reshaped to {tuple(cam_model.get_layer('predictions_2').kernel.shape)}, same bias",
+        f"predictions_2 kernel = the predictions kernel "
+        f"{tuple(base.get_layer('predictions').kernel.shape)} reshaped to "
+        f"{tuple(cam_model.get_layer('predictions_2').kernel.shape)}, same bias\n"
+        "(the seed's Keras 2 ResNet50 called these layers res5c_branch2c, bn5c_branch2c, add_16, "
+        "activation_49, avg_pool, up_sampling2d_1, fc1000 and predictions_2; Keras 3's "
+        "keras.applications renamed them; shapes and parameter counts are the seed's.)",
+    )
+    yield Section(
+        "ResNet50 as it was: only those two layers were added, nothing else changed",
+        "原始的 ResNet50：仅添加了两层（UpSampling2D 和 predictions_2），其他没有动",
+        summary_rows(base, [*tail, "avg_pool", "predictions"])
+        + "\n"
+        + parameter_line(base)
+        + f"\nadded by get_cam_model: {cam_model.count_params() - base.count_params():,} "
+        "parameters (predictions_2 only; UpSampling2D has none), "
+        f"{len(cam_model.layers) - len(base.layers)} layers",
     )
     # The identity behind CAM, on the built-in network (eager calls: no compilation needed).
     model, note = vision_networks.explain_network(

@@ -347,7 +347,14 @@ def explain(config: Config, source: DataSource):
     """The walkthrough: the model summary, the movies' shapes, and the next-frame check."""
     from keras_classics.explaining import Section, summary_text
 
-    yield Section("The network", "网络结构", summary_text(build_model(config)))
+    yield Section(
+        "The network",
+        "网络结构",
+        summary_text(build_model(config))
+        + "\n(Keras 3 numbers automatic layer names from 0 (conv_lstm2d, batch_normalization, "
+        "conv3d) where the seed's Keras 2 printed conv_lstm2d_1, batch_normalization_1, "
+        "conv3d_1; layer order, output shapes and parameter counts are the seed's.)",
+    )
     count = min(config.n_samples, 100)
     noisy, shifted = generate_movies(count, config.n_frames, config.frame_size, config.noise,
                                      np.random.RandomState(config.seed))  # fmt: skip

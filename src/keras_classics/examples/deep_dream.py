@@ -407,10 +407,20 @@ def sample_class_dream(image, network, names, size: int, config: Config, folder)
 
 # -- Walkthrough --------------------------------------------------------------------------------
 def explain(config: Config, source: DataSource):
-    """The walkthrough's steps: reading the image, the octave shapes, the loss layers and their
-    weights, the normalised gradient ascent, the lost detail, the class variant, the models."""
+    """The walkthrough's steps in its order: the base network, reading the image, the octave
+    shapes, the octave loop, the lost detail, the loss, the normalised gradient ascent, and the
+    class variant."""
     from keras_classics.explaining import Section, parameter_line, summary_text
 
+    inception, _ = vision_networks.imagenet_inception_v3(None)
+    model, note = vision_networks.explain_network("deep_dream", config, lambda: build_model(config))
+    yield Section(
+        "The base network: InceptionV3 (random weights here), and the built-in stand-in",
+        "基础神经网络：InceptionV3（此处为随机权重），以及代替它的内置小网络",
+        f"{parameter_line(inception)}\n"
+        f"Without its weight file (not downloaded here) the steps below run on {note}:\n\n"
+        + summary_text(model),
+    )
     image, _ = objects.one_image(2, 400, 500, config.seed)  # stands in for the 400x500 photo
     img = preprocess_image(image)
     yield Section(
@@ -426,7 +436,33 @@ def explain(config: Config, source: DataSource):
         f"num_octave {config.num_octave}, octave_scale {config.octave_scale}\n"
         f"successive_shapes {shapes}",
     )
-    inception, _ = vision_networks.imagenet_inception_v3(None)
+    lines: list[str] = []
+    steps = 2  # of the original's 20 per octave: explain stays quick
+    _, octave_losses = dream(
+        image, model, BUILTIN_FEATURES, dataclasses.replace(config, iterations=steps),
+        config.max_loss or MAX_LOSS["builtin"], log=lines.append,
+    )  # fmt: skip
+    yield Section(
+        "The octave loop: resize to each shape, gradient ascent, put the lost detail back",
+        "按尺度循环：缩放到每个尺寸，梯度上升，补回丢失的细节",
+        "for shape in successive_shapes:\n    print('Processing image shape', shape)\n"
+        "    img = resize_img(img, shape)\n"
+        "    img = gradient_ascent(img, iterations=iterations, step=step, max_loss=max_loss)\n"
+        f"dream() on the 400x500 image, built-in network, {steps} steps per octave "
+        f"(the original: {config.iterations}):\n" + "\n".join(lines),
+    )
+    details = []
+    shrunk = resize_img(img, shapes[0])
+    for shape in shapes:
+        lost = resize_img(img, shape) - resize_img(shrunk, shape)
+        details.append(f"{shape}: mean |lost_detail| {np.mean(np.abs(lost)):.4f}")
+        shrunk = resize_img(img, shape)
+    yield Section(
+        "lost_detail: what shrinking lost, put back after each octave (a little less blur)",
+        "lost_detail：缩放丢失的细节，每个尺度之后补回去（不加也有效果，只是有点模糊）",
+        "lost_detail = resize(original, shape) - resize(shrunk original, shape)\n"
+        + "\n".join(details),
+    )
     features = SETTINGS["features"]
     probe = keras.Model(inception.input, [inception.get_layer(n).output for n in features])
     specs = probe.compute_output_spec(keras.KerasTensor((1, *shapes[-1], 3)))
@@ -436,6 +472,7 @@ def explain(config: Config, source: DataSource):
         f"scaling {int(np.prod(spec.shape)):,}"
         for (name, coeff), spec in zip(features.items(), specs, strict=True)
     ]
+    first_losses = [losses[0] for losses in octave_losses]
     yield Section(
         "The loss: mixed2..mixed5, squared, border cropped, scaled, weighted, summed",
         "loss：mixed2 到 mixed5 各层输出（四周各去掉两个像素）的平方和除以总数，乘以系数再相加",
@@ -443,46 +480,40 @@ def explain(config: Config, source: DataSource):
         + vision_networks.layer_rows(inception, list(features))
         + f"\nfor the {shapes[-1]} image:\n"
         + "\n".join(rows)
-        + f"\nthe built-in network uses {BUILTIN_FEATURES} the same way",
+        + f"\nthe built-in network uses {BUILTIN_FEATURES} the same way; a sum of squares, so "
+        f"the loss is never negative: {', '.join(f'{v:.3g}' for v in first_losses)} at the "
+        "octaves' first steps",
     )
-    model, note = vision_networks.explain_network("deep_dream", config, lambda: build_model(config))
-    small = objects.one_image(2, 96, 128, config.seed)[0]
-    start = resize_img(preprocess_image(small), octave_shapes((96, 128), 3, 1.4)[0])
+    start = resize_img(img, shapes[0])
     loss_and_grads = gradients.value_and_grad(dream_loss(model, BUILTIN_FEATURES))
     raw_loss, raw_grads = loss_and_grads(start)
-    lines: list[str] = []
-    gradient_ascent(start, 5, config.step, None, loss_and_grads, log=lines.append)
+    _, normalised = eval_loss_and_grads(loss_and_grads, start)
+    rising = all(np.all(np.diff(losses) > 0) for losses in octave_losses)
     yield Section(
         "Gradient ascent: the normalised gradient, times the step, added to the image",
         "梯度上升：梯度除以其绝对值的均值，乘以 step，加回到图像上，loss 越来越大",
-        f"{note}, image {start.shape}\n"
-        f"loss {raw_loss:.4f}; mean |gradient| {np.mean(np.abs(raw_grads)):.3e} -> 1 after "
-        f"normalisation; step {config.step}\n" + "\n".join(lines),
+        f"image {start.shape}: loss {raw_loss:.4g}; mean |gradient| "
+        f"{np.mean(np.abs(raw_grads)):.3e} -> {np.mean(np.abs(normalised)):.3f} after "
+        f"normalisation; x += step * gradient with step {config.step}\n"
+        f"moving x along the gradient raises the loss: it rose at every step of the loop above: "
+        f"{rising}",
     )
-    details = []
-    shrunk = resize_img(img, shapes[0])
-    for shape in shapes:
-        lost = resize_img(img, shape) - resize_img(shrunk, shape)
-        details.append(f"{shape}: mean |lost_detail| {np.mean(np.abs(lost)):.4f}")
-        shrunk = resize_img(img, shape)
-    yield Section(
-        "lost_detail: what shrinking lost, put back after each octave",
-        "lost_detail：缩放丢失的细节，每个尺度之后补回去",
-        "lost_detail = resize(original, shape) - resize(shrunk original, shape)\n"
-        + "\n".join(details),
-    )
+    resized = resize_img(preprocess_image(image), (config.image_size, config.image_size))
+    target = default_target(vision_networks.run_model(model, resized)[0])
+    quick = dataclasses.replace(config, class_iterations=20)
+    result = class_dream(image, model, target, config.image_size, quick, log=lambda line: None)
+    before, after = result["probabilities_before"], result["probabilities_after"]
+    names = objects.CLASS_NAMES
     yield Section(
         "The walkthrough's variant: ascend the probability of one class (283, Persian cat)",
         "作者的修改：让图片被识别为某一类别（283，波斯猫）",
         "loss = layer_dict['predictions'].output[0][283]; grads /= max(mean(|grads|), epsilon)\n"
-        f"target {PERSIAN_CAT}, step {config.class_step}, up to {config.class_iterations} steps, "
-        f"stop above {config.class_max_loss}, image resized to {CLASS_DREAM_SIZE}x"
-        f"{CLASS_DREAM_SIZE}: the golden retriever (207) became a Persian cat and still looked "
-        "like the dog. Built in: the runner-up shape at "
-        f"{config.image_size}x{config.image_size}.",
-    )
-    yield Section(
-        "The networks: InceptionV3 (with its top) and the built-in one",
-        "神经网络：InceptionV3（含顶层）和内置的小网络",
-        parameter_line(inception) + "\n\n" + summary_text(model),
+        f"the walkthrough: target {PERSIAN_CAT}, step {config.class_step}, up to "
+        f"{config.class_iterations} steps, stop above {config.class_max_loss}, image resized to "
+        f"{CLASS_DREAM_SIZE}x{CLASS_DREAM_SIZE}: its golden retriever (207) became a Persian cat "
+        "and still looked like the dog.\n"
+        f"built in, the runner-up class {target} ({names[target]}) at "
+        f"{config.image_size}x{config.image_size}, {len(result['losses'])} steps: "
+        f"p = {before[target]:.5f} -> {after[target]:.5f}, mean |pixel change| "
+        f"{result['mean_abs_change']:.5f} (sample runs all {config.class_iterations})",
     )

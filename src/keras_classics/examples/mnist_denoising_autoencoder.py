@@ -269,9 +269,10 @@ def explain(config: Config, source: DataSource):
     noisy, clean = data.train
     rng = np.random.RandomState(config.seed)
     noise = rng.normal(config.noise_mean, config.noise_std, size=clean.shape)
+    note = " (synthetic twin)" if source.synthetic else ""
     yield Section(
-        "Clean images and the noise added to them",
-        "原图和加在上面的噪声",
+        "Clean images and the noise added to them" + note,
+        "原图和加在上面的噪声" + ("（合成数据）" if source.synthetic else ""),
         f"x_train.shape {clean.shape}  x_test.shape {data.test[1].shape}\n"
         f"noise ~ N({config.noise_mean}, {config.noise_std}) with seed {config.seed}: "
         f"mean {noise.mean():.4f}, std {noise.std():.4f}\n"
@@ -289,17 +290,24 @@ def explain(config: Config, source: DataSource):
     yield Section(
         "The encoder: an image in, a 16-dimensional vector out",
         "编码网络：输入一张图片，生成一个 16 维的向量",
-        summary_text(models["encoder"]),
+        summary_text(models["encoder"])
+        + "\n(Keras 3 numbers automatic layer names from 0 (conv2d, conv2d_1, flatten) where the "
+        "seed's Keras 2 printed conv2d_1, conv2d_2, flatten_1; layer order, output shapes and "
+        "parameter counts are the seed's.)",
     )
     yield Section(
         "The decoder: a 16-dimensional vector in, a 28x28 image out",
         "解码网络：输入一个 16 维的向量，生成一张 28*28 的黑白图片",
-        summary_text(models["decoder"]),
+        summary_text(models["decoder"])
+        + "\n(Keras 3 numbers automatic layer names from 0 (dense, reshape, conv2d_transpose) "
+        "where the seed's Keras 2 printed dense_1, reshape_1, conv2d_transpose_1; layer order, "
+        "output shapes and parameter counts are the seed's.)",
     )
     yield Section(
         "The autoencoder: noisy image in, clean image out, loss mse",
         "合并之后的网络：输入有噪音的图片，输出原图，损失函数是 mse（均方差）",
-        summary_text(models["autoencoder"]),
+        summary_text(models["autoencoder"])
+        + "\n(Keras 3 prints a nested model's type as Functional where Keras 2 printed Model.)",
     )
     rows, cols = grid_size(len(data.test_labels))
     yield Section(

@@ -168,19 +168,32 @@ def evaluate(config: Config, data: Data, model: keras.Model) -> dict[str, float]
 
 # -- Walkthrough --------------------------------------------------------------------------------
 def explain(config: Config, source: DataSource):
-    """The walkthrough: the input as rows of pixels, what each level encodes, the model."""
+    """The walkthrough: the model (as the seed, first), the input as rows of pixels and the
+    output class, what each level encodes."""
     from keras_classics.explaining import Section, summary_text
 
+    model = build_model(config)
+    yield Section(
+        "The model",
+        "网络结构",
+        summary_text(model)
+        + "\n(The seed's Keras 2 printed time_distributed_1 (TimeDistributed) and lstm_2, its "
+        "row LSTM being lstm_1. FoldedTimeDistributed is a TimeDistributed that runs the row "
+        "LSTM once on (batch * 28, 28, 1), as Keras 2 did, instead of 28 copies: the same "
+        "weights, outputs and parameter counts.)",
+    )
     (x_train, y_train), (x_test, y_test) = mnist.load(
         config.dataset, source, config.train_samples or 1000, config.test_samples or 1000
     )
     x, y = prepare(x_train, y_train)
     x_val, _ = prepare(x_test, y_test)
+    note = f" (synthetic twin: the first {len(x)} rendered)" if source.synthetic else ""
     yield Section(
-        "Input and output shapes",
-        "输入 shape 和输出 shape",
+        "Input: an image; output: its class" + note,
+        "输入是图片，输出是分类" + ("（合成数据）" if source.synthetic else ""),
         f"x_train.shape {x.shape}  y_train.shape {y.shape}\n"
-        f"x_test.shape {x_val.shape}: each image is 28 rows, each row a sequence of 28 pixels",
+        f"x_test.shape {x_val.shape}: each image is 28 rows, each row a sequence of 28 pixels\n"
+        f"labels of the first 10 images (argmax of y_train): {y[:10].argmax(axis=1).tolist()}",
     )
     image = x[0, :, :, 0]
     rows = "\n".join(
@@ -192,8 +205,7 @@ def explain(config: Config, source: DataSource):
         f"第一层看到的一张图片（标签 {int(y[0].argmax())}）：28 个行序列",
         rows,
     )
-    model = build_model(config)
-    row_encoder = keras.Model(model.inputs, model.layers[1].output)
+    row_encoder = keras.Model(model.input, model.layers[1].output)
     encoded = keras.ops.convert_to_numpy(row_encoder(x[:2]))
     yield Section(
         "TimeDistributed(LSTM) gives one vector per row; the second LSTM reads them in order",
@@ -201,4 +213,3 @@ def explain(config: Config, source: DataSource):
         f"row encodings of 2 images (untrained): shape {encoded.shape}\n"
         f"image classifier output for 2 images: shape {tuple(model(x[:2]).shape)}",
     )
-    yield Section("The model", "网络结构", summary_text(model))

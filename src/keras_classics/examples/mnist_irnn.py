@@ -177,22 +177,36 @@ def explain(config: Config, source: DataSource):
     x, y = prepare(x_train, y_train, config.sequence_stride)
     first = x[0, :, 0]
     lit = np.flatnonzero(first > 0)
+    note = f" (synthetic twin: the first {len(x)} rendered)" if source.synthetic else ""
     yield Section(
-        "Each image becomes a sequence of pixels",
-        "每张图片变成一个像素序列",
+        "Each image becomes a sequence of pixels" + note,
+        "每张图片变成一个像素序列" + ("（合成数据）" if source.synthetic else ""),
         f"x_train.shape {x.shape}  y_train.shape {y.shape}\n"
         f"image 0 (label {int(y[0].argmax())}): {len(first)} time steps, the first non-zero "
         f"pixel at step {int(lit[0]) if len(lit) else '-'}, the last at step "
         f"{int(lit[-1]) if len(lit) else '-'}: the label is known only at the end",
     )
     model = build_model(config)
-    kernel, recurrent, _ = model.layers[0].get_weights()
+    kernel, recurrent, bias = model.layers[0].get_weights()
+    # One step of the SimpleRNN with no input, from a positive state: relu(0 W + h R + b).
+    state = np.random.default_rng(config.seed).random(recurrent.shape[0]).astype("float32")
+    step = np.maximum(np.zeros(kernel.shape[0]) @ kernel + state @ recurrent + bias, 0)
     yield Section(
         "The IRNN initialisation: identity recurrence, tiny input weights",
         "IRNN 初始化：循环权重为单位矩阵，输入权重很小",
         f"recurrent kernel {recurrent.shape}, top-left 5x5 block:\n"
         f"{array_text(recurrent[:5, :5])}"
-        f"input kernel {kernel.shape}: std {kernel.std():.5f} (RandomNormal(stddev=0.001))\n"
-        "With ReLU and no input, h_t = relu(h_(t-1)) = h_(t-1): the state is kept unchanged.",
+        f"input kernel {kernel.shape}: std {kernel.std():.5f} (RandomNormal(stddev=0.001)); "
+        f"bias all zero: {not bias.any()}\n"
+        "With ReLU and no input, h_t = relu(h_(t-1)) = h_(t-1): the state is kept unchanged. "
+        f"One step from a random positive state: max |h_t - h_(t-1)| = "
+        f"{np.abs(step - state).max():.1e}",
     )
-    yield Section("The model", "网络结构", summary_text(model))
+    yield Section(
+        "The model",
+        "网络结构",
+        summary_text(model)
+        + "\n(Keras 3 numbers automatic layer names from 0 (simple_rnn, dense, activation) "
+        "where the seed's Keras 2 printed simple_rnn_1, dense_1, activation_1; layer order, "
+        "output shapes and parameter counts are the seed's.)",
+    )

@@ -498,9 +498,30 @@ def _shapes(model: keras.Model, names) -> str:
     )
 
 
+def _before_after(before: keras.Model, after: keras.Model, names) -> str:
+    """Weight shapes (kernel, bias) of each named layer in two models, side by side."""
+    rows = [("layer", before.name, after.name)]
+    for name in names:
+        shapes = [
+            "  ".join(str(tuple(w.shape)) for w in model.get_layer(name).get_weights())
+            if name in {layer.name for layer in model.layers}
+            else "-"
+            for model in (before, after)
+        ]
+        rows.append((name, *shapes))
+    widths = [max(len(row[i]) for row in rows) for i in range(2)]
+    arrows = ["  ", *["->"] * len(names)]  # no arrow on the header line
+    return "\n".join(
+        f"  {name:<{widths[0]}}  {old:<{widths[1]}}  {arrow}  {new}"
+        for (name, old, new), arrow in zip(rows, arrows, strict=True)
+    )
+
+
 def explain(config: Config, source: DataSource):
-    """The walkthrough: the teacher, its weights before and after widening and deepening, the
-    grown models, and the function-preservation check (on an untrained teacher: no training)."""
+    """The walkthrough in the seed's order: the teacher, the wider and the deeper students'
+    summaries, then reading the teacher's weights, writing the wider ones (shapes before and
+    after) and copying into the deeper one; then the function-preservation check (an untrained
+    teacher: no training)."""
     from keras_classics.explaining import Section, summary_text
 
     quick = dataclasses.replace(
@@ -508,41 +529,63 @@ def explain(config: Config, source: DataSource):
     )
     data = load_data(quick, source)
     (x_train, y_train), (x_test, y_test) = data.train, data.test
+    note = " (synthetic twin)" if source.synthetic else ""
     yield Section(
-        "Loading MNIST data (channels_last)",
-        "加载 MNIST 数据（channels_last）",
+        "Loading MNIST data (channels_last)" + note,
+        "加载 MNIST 数据（channels_last）" + ("（合成数据）" if source.synthetic else ""),
         f"x_train shape: {x_train.shape} y_train shape: {y_train.shape}\n"
         f"x_test shape: {x_test.shape} y_test shape {y_test.shape}",
     )
     teacher = build_model(config)
     yield Section("The teacher network", "先建立一个简单的神经网络", summary_text(teacher))
+    rng = np.random.default_rng([config.seed, 2])
+    wider = make_wider_student(teacher, config, "net2wider", rng)
+    yield Section(
+        "Made wider (Net2WiderNet): conv1 and fc1 get more units",
+        "加宽之后的网络：conv1 和 fc1 增加单元",
+        summary_text(wider),
+    )
+    deeper = make_deeper_student(teacher, config, "net2deeper")
+    yield Section(
+        "Made deeper (Net2DeeperNet): conv2-deeper and fc1-deeper inserted",
+        "加深之后的网络：插入 conv2-deeper 和 fc1-deeper",
+        summary_text(deeper),
+    )
+    layers = ["conv1", "conv2", "fc1", "fc2"]
     yield Section(
         "Reading the weights: w_conv1, b_conv1 = teacher.get_layer('conv1').get_weights()",
         "获取参数：w_conv1, b_conv1 = teacher_model.get_layer('conv1').get_weights()",
         "teacher weight shapes (kernel, bias), channels_last kernels (kh, kw, in, out):\n"
-        + _shapes(teacher, ["conv1", "conv2", "fc1", "fc2"]),
+        + _shapes(teacher, layers),
     )
-    rng = np.random.default_rng([config.seed, 2])
-    wider = make_wider_student(teacher, config, "net2wider", rng)
     yield Section(
-        "Net2WiderNet: conv1 and fc1 get more units; conv2 and fc2 more inputs (set_weights)",
-        "加宽：conv1 和 fc1 增加单元，conv2 和 fc2 的输入随之增加（set_weights）",
-        "wider student weight shapes:\n"
-        + _shapes(wider, ["conv1", "conv2", "fc1", "fc2"])
-        + "\n\n"
-        + summary_text(wider),
+        "Widening: set_weights on conv1 and fc1 (more units), conv2 and fc2 (more inputs)",
+        "加宽：用 set_weights 写入 conv1、fc1（更多单元）和 conv2、fc2（更多输入）的新参数",
+        "weight shapes before and after (kernel, bias):\n" + _before_after(teacher, wider, layers),
     )
-    deeper = make_deeper_student(teacher, config, "net2deeper")
     kernel = deeper.get_layer("conv2-deeper").get_weights()[0]
     centre = kernel[kernel.shape[0] // 2, kernel.shape[1] // 2]
+    fc_kernel, fc_bias = deeper.get_layer("fc1-deeper").get_weights()
+    copied = all(
+        all(np.array_equal(a, b) for a, b in zip(
+            teacher.get_layer(name).get_weights(), deeper.get_layer(name).get_weights(), strict=True
+        ))
+        for name in layers
+    )  # fmt: skip
     yield Section(
-        "Net2DeeperNet: identity layers after conv2 and fc1; the other layers are copied",
-        "加深：在 conv2 和 fc1 后插入恒等层，其余层的参数直接拷贝",
-        "new layers' weight shapes:\n"
-        + _shapes(deeper, ["conv2-deeper", "fc1-deeper"])
-        + f"\nconv2-deeper kernel: centre tap is the identity matrix: "
+        "Deepening: a new network, the teacher's layers copied, the new layers initialised",
+        "加深：新建一个网络，原有层的参数拷贝过去，新增层的参数自由初始化",
+        "weight shapes before and after (kernel, bias):\n"
+        + _before_after(
+            teacher, deeper, ["conv1", "conv2", "conv2-deeper", "fc1", "fc1-deeper", "fc2"]
+        )  # fmt: skip
+        + f"\nteacher layers copied unchanged: {copied}\n"
+        f"conv2-deeper kernel: centre tap is the identity matrix: "
         f"{bool(np.array_equal(centre, np.eye(len(centre))))}, other taps all zero: "
-        f"{bool(np.abs(kernel).sum() == len(centre))}\n\n" + summary_text(deeper),
+        f"{bool(np.abs(kernel).sum() == len(centre))}\n"
+        f"fc1-deeper kernel is the identity matrix: "
+        f"{bool(np.array_equal(fc_kernel, np.eye(len(fc_kernel))))}, bias zero: "
+        f"{not fc_bias.any()}",
     )
     students = {
         "wider_random_pad": make_wider_student(teacher, config, "random-pad", rng),
