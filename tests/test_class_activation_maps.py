@@ -104,7 +104,7 @@ def test_sample_without_a_run_trains_the_builtin_network_on_the_spot(tmp_path, c
     image = tmp_path / "object.png"
     keras.utils.save_img(image, objects.one_image(0, 64, 64, seed=5)[0])
     argv = ["sample", "class_activation_maps", "--preset", "tiny", "--set", f"image={image}"]
-    argv += ["--set", f"runs_dir={tmp_path / 'runs'}"]
+    argv += ["--runs-dir", str(tmp_path / "runs")]  # the flag reaches a sample without a run
     argv += ["--set", "epochs=1", "--set", "train_samples=64", "--set", "test_samples=32"]
     assert main(argv) == 0
     out = capsys.readouterr().out

@@ -206,9 +206,15 @@ def sample(target: str, options: Options) -> None:
         if not hasattr(module, "sample"):
             raise UserError(f"{target} has no sampling or inspection step")
         if not getattr(module, "SAMPLE_NEEDS_RUN", True):
+            # No run to read: the network comes from --runs-dir (or ImageNet weights), the
+            # files from --data-dir, as the flags say.
             config = resolve_config(module, options)
+            if hasattr(config, "runs_dir") and not any(
+                item.startswith("runs_dir=") for item in options.sets
+            ):
+                config = dataclasses.replace(config, runs_dir=str(options.runs_dir))
             training.seed_everything(config.seed)
-            module.sample(config, None, None)
+            module.sample(config, None, None, source=options.source())
             return
         run = latest_run(options.runs_dir, target)
     _, module, config = _open_run_module(run, options)

@@ -254,9 +254,11 @@ def class_activation_map(network: Network, image: np.ndarray, top_k: int):
     return preds[0], image_io.resize(heat, *image.shape[:2])  # back to the original size
 
 
-def sample(config: Config, model: keras.Model | None, run: Run | None) -> dict:
+def sample(
+    config: Config, model: keras.Model | None, run: Run | None, source: DataSource | None = None
+) -> dict:
     """Heat map, overlay and top-5 predictions for `--set image=PATH` (a synthetic image if none)."""
-    source = DataSource.from_env()
+    source = source or DataSource.from_env()  # the command line passes its --data-dir
     image = vision_networks.input_image(config)  # a bad file fails before any network is loaded
     remotes = (imagenet.RESNET50,)
     choice = vision_networks.choose(

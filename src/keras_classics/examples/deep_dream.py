@@ -326,10 +326,12 @@ def check_size(image: np.ndarray, config: Config, network: str) -> None:
         )
 
 
-def sample(config: Config, model: keras.Model | None, run: Run | None) -> dict:
+def sample(
+    config: Config, model: keras.Model | None, run: Run | None, source: DataSource | None = None
+) -> dict:
     """Dreams `--set image=PATH` (a synthetic image if none) and writes dream.png and, with the
     class variant, class_dream.png."""
-    source = DataSource.from_env()
+    source = source or DataSource.from_env()  # the command line passes its --data-dir
     image = vision_networks.input_image(config)  # a bad file fails before any network is loaded
     check_size(image, config, "builtin")
     # The full file serves both dreams; the original's no-top file the feature dream only.
