@@ -48,6 +48,30 @@ def parameter_line(model) -> str:
     )
 
 
+def layer_table(model, names: list[str] | None = None) -> str:
+    """The summary as the walkthrough prints a functional model: one line per layer with its
+    name (type), output shape, parameters and the layers it is connected to, nothing cut short
+    (Keras' own table truncates long names at 80 columns). `names`: only these layers."""
+    layers = [model.get_layer(name) for name in names] if names else model.layers
+    rows = [("Layer (type)", "Output Shape", "Param #", "Connected to")]
+    for layer in layers:
+        try:
+            inputs = layer._inbound_nodes[0].input_tensors
+            connected = ", ".join(t._keras_history.operation.name for t in inputs)
+        except (AttributeError, IndexError):
+            connected = ""
+        output = layer.output  # a list for a layer with several outputs
+        shape = [tuple(t.shape) for t in output] if isinstance(output, list) else output.shape
+        name = f"{layer.name} ({type(layer).__name__})"
+        shown = str(shape if isinstance(shape, list) else tuple(shape))
+        rows.append((name, shown, f"{layer.count_params():,}", connected))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    return "\n".join(
+        f"{name:<{widths[0]}}  {shape:<{widths[1]}}  {count:>{widths[2]}}  {connected}".rstrip()
+        for name, shape, count, connected in rows
+    )
+
+
 def array_text(array: np.ndarray, max_rows: int = 12) -> str:
     """A NumPy array printed whole (no wrapping), as the walkthrough shows matrices."""
     buffer = io.StringIO()

@@ -357,25 +357,6 @@ def output_folder(config: Any, run: runs.Run | None, example: str) -> Path:
 
 
 # -- for the walkthroughs -----------------------------------------------------------------------
-def layer_rows(model: keras.Model, names: list[str]) -> str:
-    """Summary rows of the named layers, as the walkthrough prints them (name (type), output
-    shape, parameters, connected to); far quicker than a full summary of a 300-layer model."""
-    rows = []
-    for name in names:
-        layer = model.get_layer(name)
-        try:
-            inputs = layer._inbound_nodes[0].input_tensors
-            connected = " ".join(t._keras_history.operation.name for t in inputs)
-        except (AttributeError, IndexError):
-            connected = ""
-        shape = tuple(layer.output.shape)
-        rows.append(
-            f"{name} ({type(layer).__name__})".ljust(36)
-            + f"{shape!s:24}{layer.count_params():>12,}  {connected}"
-        )
-    return "\n".join(rows)
-
-
 def explain_network(example: str, config: Any, build: Callable[[], keras.Model]):
     """The newest finished run's built-in network if there is one, else `build()` (untrained).
 

@@ -404,34 +404,10 @@ def simulate_learning_rate(config: Config, val_losses: list[float]) -> LearningR
     return log
 
 
-def summary_rows(model: keras.Model, names: list[str] | None = None) -> str:
-    """The summary as the walkthrough prints a functional model: one line per layer with its
-    name (type), output shape, parameters and the layers it is connected to, nothing cut short
-    (Keras' own table truncates long names at 80 columns). `names`: only these layers."""
-    layers = [model.get_layer(name) for name in names] if names else model.layers
-    rows = [("Layer (type)", "Output Shape", "Param #", "Connected to")]
-    for layer in layers:
-        try:
-            inputs = layer._inbound_nodes[0].input_tensors
-            connected = ", ".join(t._keras_history.operation.name for t in inputs)
-        except (AttributeError, IndexError):
-            connected = ""
-        output = layer.output  # a list for a layer with several outputs
-        shape = [tuple(t.shape) for t in output] if isinstance(output, list) else output.shape
-        name = f"{layer.name} ({type(layer).__name__})"
-        shown = str(shape if isinstance(shape, list) else tuple(shape))
-        rows.append((name, shown, f"{layer.count_params():,}", connected))
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    return "\n".join(
-        f"{name:<{widths[0]}}  {shape:<{widths[1]}}  {count:>{widths[2]}}  {connected}".rstrip()
-        for name, shape, count, connected in rows
-    )
-
-
 def explain(config: Config, source: DataSource):
     """The walkthrough: shapes, the ResNet20 summary, other depths, and who controls the
     learning rate when LearningRateScheduler and ReduceLROnPlateau are used together."""
-    from keras_classics.explaining import Section, parameter_line
+    from keras_classics.explaining import Section, layer_table, parameter_line
 
     count = 1000 if source.synthetic else 0
     small = dataclasses.replace(config, train_samples=count, test_samples=count // 5)
@@ -456,7 +432,7 @@ def explain(config: Config, source: DataSource):
     yield Section(
         f"The default network: ResNet{config.depth}v{config.version} (n={config.n})",
         f"默认的神经网络结构：ResNet{config.depth}v{config.version}",
-        f'Model: "{model.name}"\n{summary_rows(model)}\n{parameter_line(model)}\n'
+        f'Model: "{model.name}"\n{layer_table(model)}\n{parameter_line(model)}\n'
         "(Keras 3 numbers automatic layer names from 0 (conv2d, batch_normalization, add) where "
         "the seed's Keras 2 printed conv2d_1, batch_normalization_1, add_1; layer order, output "
         "shapes, connections and parameter counts are the seed's.)",

@@ -314,8 +314,7 @@ def experiment(network: Network, image: np.ndarray, config: Config, folder, line
 def explain(config: Config, source: DataSource):
     """The walkthrough's steps: ResNet50's end, the two added layers, why the maps add up to the
     scores, postprocess, the heat map and the predictions, the rotate/flip experiment."""
-    from keras_classics.examples.cifar10_resnet import summary_rows
-    from keras_classics.explaining import Section, parameter_line
+    from keras_classics.explaining import Section, layer_table, parameter_line
 
     # The seed shows get_cam_model's network first, then ResNet50 as it was.
     base = vision_networks.imagenet_resnet50(None)
@@ -325,9 +324,7 @@ def explain(config: Config, source: DataSource):
     yield Section(
         "get_cam_model: ResNet50 (random weights here) with two layers added, its last layers",
         "get_cam_model 修改后的 ResNet50（此处为随机权重）的最后几层",
-        summary_rows(
-            cam_model, [*tail, "avg_pool", "up_sampling2d", "predictions", "predictions_2"]
-        )
+        layer_table(cam_model, [*tail, "avg_pool", "up_sampling2d", "predictions", "predictions_2"])
         + "\n"
         + parameter_line(cam_model)
         + f"\nUpSampling2D size {IMAGENET_SIZE // features.shape[1]} (bilinear): "
@@ -342,7 +339,7 @@ def explain(config: Config, source: DataSource):
     yield Section(
         "ResNet50 as it was: only those two layers were added, nothing else changed",
         "原始的 ResNet50：仅添加了两层（UpSampling2D 和 predictions_2），其他没有动",
-        summary_rows(base, [*tail, "avg_pool", "predictions"])
+        layer_table(base, [*tail, "avg_pool", "predictions"])
         + "\n"
         + parameter_line(base)
         + f"\nadded by get_cam_model: {cam_model.count_params() - base.count_params():,} "

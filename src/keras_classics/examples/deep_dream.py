@@ -412,7 +412,7 @@ def explain(config: Config, source: DataSource):
     """The walkthrough's steps in its order: the base network, reading the image, the octave
     shapes, the octave loop, the lost detail, the loss, the normalised gradient ascent, and the
     class variant."""
-    from keras_classics.explaining import Section, parameter_line, summary_text
+    from keras_classics.explaining import Section, layer_table, parameter_line, summary_text
 
     inception, _ = vision_networks.imagenet_inception_v3(None)
     model, note = vision_networks.explain_network("deep_dream", config, lambda: build_model(config))
@@ -479,7 +479,7 @@ def explain(config: Config, source: DataSource):
         "The loss: mixed2..mixed5, squared, border cropped, scaled, weighted, summed",
         "loss：mixed2 到 mixed5 各层输出（四周各去掉两个像素）的平方和除以总数，乘以系数再相加",
         f"settings = {SETTINGS}\n"
-        + vision_networks.layer_rows(inception, list(features))
+        + layer_table(inception, list(features))
         + f"\nfor the {shapes[-1]} image:\n"
         + "\n".join(rows)
         + f"\nthe built-in network uses {BUILTIN_FEATURES} the same way; a sum of squares, so "

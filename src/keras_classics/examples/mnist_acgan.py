@@ -445,11 +445,10 @@ def sample(config: Config, model: keras.Model, run: Run | None) -> np.ndarray:
 def explain(config: Config, source: DataSource):
     """The walkthrough: the discriminator (and its Sequential), the generator (and its
     Sequential), the combined model, and the targets and sample weights of a batch."""
-    from keras_classics.examples.cifar10_resnet import summary_rows
-    from keras_classics.explaining import Section, parameter_line, summary_text
+    from keras_classics.explaining import Section, layer_table, parameter_line, summary_text
 
     def functional(model: keras.Model) -> str:  # the seed's form, with "Connected to"
-        return f'Model: "{model.name}"\n{summary_rows(model)}\n{parameter_line(model)}'
+        return f'Model: "{model.name}"\n{layer_table(model)}\n{parameter_line(model)}'
 
     models = summary_models(config)
     D, G, combined = models["discriminator"], models["generator"], models["combined"]
