@@ -37,3 +37,15 @@ def test_explain_with_real_files_absent_falls_back_and_says_so(capsys, tmp_path)
     assert main(["explain", "mnist_mlp", "--data-dir", str(tmp_path)]) == 0
     first = capsys.readouterr().out.splitlines()[0]
     assert first.startswith("data: synthetic (real data not found offline") and "mnist.npz" in first
+
+
+def test_explain_with_a_malformed_real_file_is_an_error_not_a_fallback(capsys, tmp_path):
+    folder = tmp_path / "babi" / "tasks_1-20_v1-2" / "en-10k"
+    folder.mkdir(parents=True)
+    for split in ("train", "test"):
+        (folder / f"qa1_single-supporting-fact_{split}.txt").write_text("garbage line\n")
+    assert main(["explain", "babi_memnn", "--data-dir", str(tmp_path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    (line,) = captured.err.strip().splitlines()
+    assert line.startswith("keras-classics: error: ") and "expected '<number> <sentence>'" in line

@@ -22,7 +22,7 @@ import numpy as np
 from keras_classics import config as config_lib
 from keras_classics import explaining, registry, runs, training
 from keras_classics.datasets import DataSource, catalog
-from keras_classics.errors import DataError, UserError
+from keras_classics.errors import MissingDataError, UserError
 from keras_classics.tables import table
 
 
@@ -272,7 +272,7 @@ def explain(name: str, options: Options, lang: str) -> str:
             source = dataclasses.replace(source, offline=True)
             try:
                 sections = list(module.explain(config, source))
-            except DataError as error:
+            except MissingDataError as error:  # a corrupt file stays an error
                 note = f"data: synthetic (real data not found offline: {error})"
                 synthetic = dataclasses.replace(source, kind="synthetic")
                 sections = list(module.explain(config, synthetic))

@@ -10,3 +10,11 @@ class UserError(Exception):
 
 class DataError(UserError):
     """A data file is missing, cannot be downloaded, is corrupt, or cannot be parsed."""
+
+
+class MissingDataError(DataError):
+    """A data file is not there: missing offline, not downloadable, or not where it was given.
+
+    `explain` falls back to the synthetic twin on this error only; a file that is there but
+    corrupt or malformed stays an error.
+    """

@@ -27,7 +27,7 @@ import numpy as np
 
 from keras_classics.datasets import cache
 from keras_classics.datasets.source import DataSource
-from keras_classics.errors import DataError, UserError
+from keras_classics.errors import DataError, MissingDataError, UserError
 
 BABI_TAR = cache.RemoteFile(
     fname="babi-tasks-v1-2.tar.gz",
@@ -326,7 +326,9 @@ def read_task_lines(task: int, size: str, split: str, source: DataSource) -> tup
     if root is not None:
         path = root / member.split("/", 1)[1]
         if not path.is_file():
-            raise DataError(f"{path} not found: {root} does not hold bAbI task {task} ({size})")
+            raise MissingDataError(
+                f"{path} not found: {root} does not hold bAbI task {task} ({size})"
+            )
         return path.read_bytes().splitlines(), str(path)
     archive = cache.fetch(BABI_TAR, source)
     try:

@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 from keras_classics.datasets.source import DataSource
-from keras_classics.errors import DataError
+from keras_classics.errors import DataError, MissingDataError
 
 
 @dataclasses.dataclass(frozen=True)
@@ -109,7 +109,7 @@ def fetch(remote: RemoteFile, source: DataSource) -> Path:
     where = remote.placement_hint(source)
     hint = f"put {remote.fname} in {where} (or pass --data-dir), or use --data synthetic"
     if source.offline:
-        raise DataError(f"{describe(remote)} is not available offline: {hint}")
+        raise MissingDataError(f"{describe(remote)} is not available offline: {hint}")
     import keras
 
     cache_dir = source.data_dir or keras_cache_dir()
@@ -125,5 +125,5 @@ def fetch(remote: RemoteFile, source: DataSource) -> Path:
         )
     except Exception as error:  # noqa: BLE001 - any download failure becomes one clear line
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise DataError(f"could not download {describe(remote)}: {reason}; {hint}") from None
+        raise MissingDataError(f"could not download {describe(remote)}: {reason}; {hint}") from None
     return Path(path)

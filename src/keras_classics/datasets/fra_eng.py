@@ -31,7 +31,7 @@ import numpy as np
 
 from keras_classics.datasets import cache
 from keras_classics.datasets.source import DataSource
-from keras_classics.errors import DataError, UserError
+from keras_classics.errors import DataError, MissingDataError, UserError
 
 FRA_TXT = cache.RemoteFile(
     fname="fra.txt",
@@ -152,13 +152,13 @@ def find(source: DataSource, data_path: str = "") -> Path:
     if data_path:
         path = Path(data_path).expanduser()
         if not path.is_file():
-            raise DataError(f"--set data_path={data_path}: no such file")
+            raise MissingDataError(f"--set data_path={data_path}: no such file")
         return path
     paths = candidate_paths(source)
     for path in paths:
         if path.is_file():
             return path
-    raise DataError(
+    raise MissingDataError(
         f"fra.txt not found (looked in {', '.join(str(p.parent) for p in paths[::3])}): "
         f"download {FRA_TXT.origin} by hand, unzip it and put fra.txt in {paths[0].parent} "
         "(or --set data_path=PATH), or use --data synthetic"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from keras_classics.datasets import cache
 from keras_classics.datasets.source import DataSource
-from keras_classics.errors import DataError, UserError
+from keras_classics.errors import MissingDataError, UserError
 
 _BASE = "https://storage.googleapis.com/tensorflow/keras-applications/"
 
@@ -84,7 +84,9 @@ def obtain(remote: cache.RemoteFile, source: DataSource, explicit: str = "") -> 
         "(or use --set network=builtin)"
     )
     if source.offline:
-        raise DataError(f"{cache.describe(remote)} is needed and not available offline: {hint}")
+        raise MissingDataError(
+            f"{cache.describe(remote)} is needed and not available offline: {hint}"
+        )
     import keras
 
     try:
@@ -98,7 +100,9 @@ def obtain(remote: cache.RemoteFile, source: DataSource, explicit: str = "") -> 
         )
     except Exception as error:  # noqa: BLE001 - any download failure becomes one clear line
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise DataError(f"could not download {cache.describe(remote)}: {reason}; {hint}") from None
+        raise MissingDataError(
+            f"could not download {cache.describe(remote)}: {reason}; {hint}"
+        ) from None
     return Path(path)
 
 

@@ -611,7 +611,7 @@ def load(
                 try:
                     npz = cache.fetch(IMDB_NPZ, source)
                 except DataError as error:
-                    raise DataError(
+                    raise type(error)(
                         f"{error}; or put aclImdb/ (raw reviews) and imdb_word_index.json in "
                         "--data-dir"
                     ) from None

@@ -88,7 +88,7 @@ def load(dataset: str, source: DataSource, train_count: int = 0, test_count: int
         try:
             return load_npz(cache.fetch(MNIST_NPZ, source))
         except DataError as error:
-            raise DataError(f"{error}{_partial_idx_note(source)}") from None
+            raise type(error)(f"{error}{_partial_idx_note(source)}") from None
     return load_fashion(source)
 
 

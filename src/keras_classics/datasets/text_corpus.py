@@ -18,7 +18,7 @@ import numpy as np
 
 from keras_classics.datasets import cache
 from keras_classics.datasets.source import DataSource
-from keras_classics.errors import DataError
+from keras_classics.errors import DataError, MissingDataError
 
 NIETZSCHE = cache.RemoteFile(
     fname="nietzsche.txt",
@@ -40,7 +40,7 @@ def read_text(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise DataError(f"text file {path} not found; give an existing UTF-8 file") from None
+        raise MissingDataError(f"text file {path} not found; give an existing UTF-8 file") from None
     except OSError as error:
         raise DataError(f"cannot read {path}: {error.strerror or error}") from None
     try:
