@@ -1,6 +1,6 @@
-"""Plumbing shared by the four IMDB review classifiers (imdb_lstm, imdb_bidirectional_lstm,
-imdb_cnn, imdb_cnn_lstm): their data containers, training with the test set as validation data
-(as the originals did), and classifying a review a user types.
+"""Plumbing shared by the IMDB review classifiers (imdb_lstm, imdb_bidirectional_lstm, imdb_cnn,
+imdb_cnn_lstm; imdb_fasttext for training): their data containers, training with the test set as
+validation data (as the originals did), and classifying a review a user types.
 
 What each example teaches, its settings, its padding length and its model, stays in its module.
 """
@@ -34,13 +34,14 @@ class Data:
 
 
 def train(
-    build_model: Callable[..., keras.Model], config, data: Data, run: Run | None
+    build_model: Callable[..., keras.Model], config, data, run: Run | None
 ) -> dict[str, float]:
     """Builds the example's model, saves the vocabulary `sample` needs, fits with the test set as
     validation data and returns the test metrics."""
     model = build_model(config, data.spec)
     if run is not None and data.word_index is not None:
-        imdb.save_vocabulary(run.artifacts, data.word_index, data.spec.max_features)
+        # the words the model knows (imdb_fasttext's spec also counts its n-gram ids)
+        imdb.save_vocabulary(run.artifacts, data.word_index, config.max_features)
     training.fit(
         model,
         run,
@@ -55,7 +56,7 @@ def train(
     return metrics
 
 
-def evaluate(config, data: Data, model: keras.Model) -> dict[str, float]:
+def evaluate(config, data, model: keras.Model) -> dict[str, float]:
     """Test loss and accuracy."""
     return training.evaluate(model, *data.test, batch_size=config.batch_size)
 

@@ -52,7 +52,7 @@ import dataclasses
 import keras
 import numpy as np
 
-from keras_classics import training
+from keras_classics import review_classifier
 from keras_classics.config import BaseConfig
 from keras_classics.datasets import DataSource, imdb
 from keras_classics.errors import UserError
@@ -311,26 +311,12 @@ def build_model(config: Config, spec: DataSpec | None = None) -> keras.Model:
 # -- Training -----------------------------------------------------------------------------------
 def train(config: Config, data: Data, run: Run | None) -> dict[str, float]:
     """Trains with the test set as validation data (as the original) and returns test metrics."""
-    model = build_model(config, data.spec)
-    if run is not None and data.word_index is not None:
-        imdb.save_vocabulary(run.artifacts, data.word_index, config.max_features)
-    training.fit(
-        model,
-        run,
-        *data.train,
-        epochs=config.epochs,
-        batch_size=config.batch_size,
-        seed=config.seed,
-        validation_data=data.test,
-    )
-    metrics = evaluate(config, data, model)
-    print(f"test loss {metrics['test_loss']:.4f}  test accuracy {metrics['test_accuracy']:.4f}")
-    return metrics
+    return review_classifier.train(build_model, config, data, run)
 
 
 def evaluate(config: Config, data: Data, model: keras.Model) -> dict[str, float]:
     """Test loss and accuracy."""
-    return training.evaluate(model, *data.test, batch_size=config.batch_size)
+    return review_classifier.evaluate(config, data, model)
 
 
 # -- Sampling -----------------------------------------------------------------------------------
