@@ -261,10 +261,10 @@ def explain(name: str, options: Options, lang: str) -> str:
     config = resolve_config(module, options)
     training.seed_everything(config.seed)
     source = options.source()
+    note = f"data: {source.kind}"
     dataset = registry.spec(name).dataset
-    built_in = not source.synthetic and "(built in)" in dataset
-    note = f"data: {dataset}, made by the example as in the original" if built_in else ""
-    note = note or f"data: {source.kind}"
+    if not source.synthetic and "(built in)" in dataset:
+        note = f"data: {dataset}, made by the example as in the original"
     printed = io.StringIO()  # what the example prints on the way comes after the first line
     with contextlib.redirect_stdout(printed):
         if options.data is None and not source.synthetic:
