@@ -25,6 +25,7 @@ import io
 import math
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -471,26 +472,40 @@ def _decode_rows(matrix: np.ndarray, characters) -> str:
 SEED_TOKENS = (70, 93)
 
 
-def release_note(tables: TokenTables, seed_params: int) -> str:
-    """How this file's token tables compare with the seed's release, for the walkthrough."""
+def release_note(
+    source: DataSource, num_samples: int, tables: TokenTables, seed_params: Callable[[], int]
+) -> str:
+    """For the real file's default 10,000 pairs: its token counts against the seed's release.
+
+    Args:
+        seed_params: the parameter count of the example's model with the seed's tables (called
+            only when the counts differ).
+    """
+    if source.synthetic or num_samples != 10000:  # the seed counted 10,000 pairs
+        return ""
     counts = (len(tables.input_characters), len(tables.target_characters))
     if counts == SEED_TOKENS:
-        return f"{counts[0]} / {counts[1]} characters, as in the seed."
+        return f"\n\n{counts[0]} / {counts[1]} characters, as in the seed."
     return (
-        f"This fra.txt gives {counts[0]} / {counts[1]} characters where the seed's release gave "
-        f"{SEED_TOKENS[0]} / {SEED_TOKENS[1]} (manythings.org updates the file): the first and "
-        f"last layers follow the data. With the seed's tables the model has {seed_params:,} "
-        "parameters, as `keras-classics summary` shows."
+        f"\n\nThis fra.txt gives {counts[0]} / {counts[1]} characters where the seed's release "
+        f"gave {SEED_TOKENS[0]} / {SEED_TOKENS[1]} (manythings.org updates the file): the first "
+        f"and last layers follow the data. With the seed's tables the model has "
+        f"{seed_params():,} parameters, as `keras-classics summary` shows."
     )
 
 
-def explain_data(
-    source: DataSource, num_samples: int, data_path: str, seed: int, pad_with_space: bool
-):
+def translation_report(inputs: list[str], decoded: list[str]) -> str:
+    """The originals' printout: '-', 'Input sentence:', 'Decoded sentence:' per sentence."""
+    lines = []
+    for source, target in zip(inputs, decoded, strict=True):
+        lines += ["-", f"Input sentence: {source}", f"Decoded sentence: {target}"]
+    return "\n".join(lines) + "\n"
+
+
+def explain_data(pairs: list[tuple[str, str]], pad_with_space: bool):
     """Sections: parsed pairs, token tables, counts and shapes, teacher-forcing arrays."""
     from keras_classics.explaining import Section
 
-    pairs = load_pairs(source, num_samples, data_path, "skip", seed)
     input_texts, target_texts, tables = prepare(pairs, " " if pad_with_space else "")
     shown = "\n".join(f"{english!r} -> {french!r}" for english, french in pairs[:5])
     yield Section(

@@ -238,14 +238,6 @@ def decode_batch(
     return decoded, in_decoder
 
 
-def translation_report(inputs: list[str], decoded: list[str]) -> str:
-    """The original's printout: '-', 'Input sentence:', 'Decoded sentence:' per sentence."""
-    lines = []
-    for source, target in zip(inputs, decoded, strict=True):
-        lines += ["-", f"Input sentence: {source}", f"Decoded sentence: {target}"]
-    return "\n".join(lines) + "\n"
-
-
 # -- Training -----------------------------------------------------------------------------------
 def train(config: Config, data: Data, run: Run | None) -> dict[str, float]:
     """Teacher-forced training, then the first training sentences decoded as the original."""
@@ -263,7 +255,7 @@ def train(config: Config, data: Data, run: Run | None) -> dict[str, float]:
     )
     count = min(config.decode_samples, len(data.train[1]))
     decoded, _ = decode_sequences(model, data.train[0][0][:count], data.tables, config.batch_size)
-    report = translation_report(data.input_texts[:count], decoded)
+    report = fra_eng.translation_report(data.input_texts[:count], decoded)
     print(report, flush=True)
     if run is not None:
         run.write_text("translations.txt", report)
@@ -350,7 +342,7 @@ def sample(config: Config, model: keras.Model, run: Run | None) -> str:
     tables = load_tables(run)
     encoder_input = encode_sentence(config.sentence, tables)
     decoded, decoder_input = decode_sequences(model, encoder_input, tables, batch_size=1)
-    report = translation_report([config.sentence], decoded)
+    report = fra_eng.translation_report([config.sentence], decoded)
     print(report, end="")
     stamp = time.strftime("%Y%m%d-%H%M%S")
     run.write_text(f"sample-{stamp}.txt", report)
@@ -362,27 +354,21 @@ def sample(config: Config, model: keras.Model, run: Run | None) -> str:
 
 
 # -- Walkthrough --------------------------------------------------------------------------------
-def _release_note(config: Config, source: DataSource, tables: fra_eng.TokenTables) -> str:
-    """For the real file: its token counts against the seed's (whose model `summary` builds)."""
-    if source.synthetic or config.num_samples != 10000:  # the seed counted 10,000 pairs
-        return ""
-    return "\n\n" + fra_eng.release_note(tables, build_model(config, DataSpec()).count_params())
-
-
 def explain(config: Config, source: DataSource):
     """The walkthrough: parsing, token tables, shapes, teacher forcing, the model, decoding."""
     from keras_classics.explaining import Section, summary_text
 
-    yield from fra_eng.explain_data(
-        source, config.num_samples, config.data_path, config.seed, pad_with_space=False
-    )
     pairs = fra_eng.load_pairs(source, config.num_samples, config.data_path, "skip", config.seed)
+    yield from fra_eng.explain_data(pairs, pad_with_space=False)
     tables = fra_eng.prepare(pairs)[2]
     spec = spec_of(tables)
     yield Section(
         "The model: causal dilated convolutions, dot-product attention, a convolutional head",
         "神经网络结构：因果膨胀卷积、点积注意力、卷积输出层",
-        summary_text(build_model(config, spec)) + _release_note(config, source, tables),
+        summary_text(build_model(config, spec))
+        + fra_eng.release_note(
+            source, config.num_samples, tables, lambda: build_model(config).count_params()
+        ),
     )
     yield Section(
         "Decoding: the whole model runs once per output character",

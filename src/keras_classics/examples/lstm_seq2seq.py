@@ -230,14 +230,6 @@ def decode_batch(model: keras.Model, encoder_input: np.ndarray, tables) -> list[
     return [sentence.removesuffix(fra_eng.END) for sentence in decoded]
 
 
-def translation_report(inputs: list[str], decoded: list[str]) -> str:
-    """The original's printout: '-', 'Input sentence:', 'Decoded sentence:' per sentence."""
-    lines = []
-    for source, target in zip(inputs, decoded, strict=True):
-        lines += ["-", f"Input sentence: {source}", f"Decoded sentence: {target}"]
-    return "\n".join(lines) + "\n"
-
-
 # -- Training -----------------------------------------------------------------------------------
 def train(config: Config, data: Data, run: Run | None) -> dict[str, float]:
     """Teacher-forced training, then the first training sentences decoded as the original."""
@@ -255,7 +247,7 @@ def train(config: Config, data: Data, run: Run | None) -> dict[str, float]:
     )
     count = min(config.decode_samples, len(data.train[1]))
     decoded = decode_sequences(model, data.train[0][0][:count], data.tables, config.batch_size)
-    report = translation_report(data.input_texts[:count], decoded)
+    report = fra_eng.translation_report(data.input_texts[:count], decoded)
     print(report, flush=True)
     if run is not None:
         run.write_text("translations.txt", report)
@@ -314,35 +306,29 @@ def sample(config: Config, model: keras.Model, run: Run | None) -> str:
     tables = load_tables(run)
     x = encode_sentence(config.sentence, tables, pad_with_space=True)
     decoded = decode_sequences(model, x, tables, batch_size=1)
-    report = translation_report([config.sentence], decoded)
+    report = fra_eng.translation_report([config.sentence], decoded)
     print(report, end="")
     run.write_text(f"sample-{time.strftime('%Y%m%d-%H%M%S')}.txt", report)
     return decoded[0]
 
 
 # -- Walkthrough --------------------------------------------------------------------------------
-def _release_note(config: Config, source: DataSource, tables: fra_eng.TokenTables) -> str:
-    """For the real file: its token counts against the seed's (whose model `summary` builds)."""
-    if source.synthetic or config.num_samples != 10000:  # the seed counted 10,000 pairs
-        return ""
-    return "\n\n" + fra_eng.release_note(tables, build_model(config, DataSpec()).count_params())
-
-
 def explain(config: Config, source: DataSource):
     """The walkthrough: parsing, token tables, shapes, teacher forcing, the models."""
     from keras_classics.explaining import Section, summary_text
 
-    yield from fra_eng.explain_data(
-        source, config.num_samples, config.data_path, config.seed, pad_with_space=True
-    )
     pairs = fra_eng.load_pairs(source, config.num_samples, config.data_path, "skip", config.seed)
+    yield from fra_eng.explain_data(pairs, pad_with_space=True)
     tables = fra_eng.prepare(pairs, padding=" ")[2]
     spec = spec_of(tables)
     model = build_model(config, spec)
     yield Section(
         "The training model (encoder states initialise the decoder)",
         "训练用的神经网络结构（编码器的状态作为解码器的初始状态）",
-        summary_text(model) + _release_note(config, source, tables),
+        summary_text(model)
+        + fra_eng.release_note(
+            source, config.num_samples, tables, lambda: build_model(config).count_params()
+        ),
     )
     encoder_model, decoder_model = inference_models(model)
     yield Section(
