@@ -33,12 +33,16 @@ class Entry:
         files: the files as Keras downloads them.
         unpacked: finds an extracted folder (bAbI, CIFAR-10, aclImdb, IDX files) or None.
         replaces: the file names the unpacked form stands in for (all files when empty).
+        paths: where the loader looks for a file, in order.
+        check: whether a file found is intact (True, False, or None when nothing is known).
     """
 
     name: str
     files: tuple[cache.RemoteFile, ...]
     unpacked: Callable[[DataSource], Path | None] = _nothing
     replaces: tuple[str, ...] = ()
+    paths: Callable[[cache.RemoteFile, DataSource], list[Path]] = cache.candidate_paths
+    check: Callable[[cache.RemoteFile, Path], bool | None] = cache.verify
 
 
 def _idx_folder(dataset: str, extra: tuple[Path, ...] = ()) -> Callable[[DataSource], Path | None]:
@@ -64,23 +68,24 @@ ENTRIES: list[Entry] = [
     ),
     Entry("babi", (babi.BABI_TAR,), babi.extracted_root),
     Entry("cifar10", (cifar10.ARCHIVE,), _cifar_folder),
-    Entry("imdb", (imdb.IMDB_NPZ, imdb.WORD_INDEX), imdb.find_aclimdb, replaces=("imdb.npz",)),
+    Entry(
+        "imdb",
+        (imdb.IMDB_NPZ, imdb.WORD_INDEX),
+        imdb.find_aclimdb,
+        replaces=("imdb.npz",),
+        check=imdb.verify,
+    ),
     Entry("imagenet_weights", imagenet.FILES),
     Entry("nietzsche", (text_corpus.NIETZSCHE,)),
-    Entry("fra_eng", (fra_eng.FRA_TXT,)),
+    Entry("fra_eng", (fra_eng.FRA_TXT,), paths=lambda _, source: fra_eng.candidate_paths(source)),
 ]
 
 
 def _row(entry: Entry, remote: cache.RemoteFile, source: DataSource) -> dict[str, str]:
-    paths = cache.candidate_paths(remote, source)
-    if remote is fra_eng.FRA_TXT:
-        paths = fra_eng.candidate_paths(source)
+    paths = entry.paths(remote, source)
     found = next((p for p in paths if p.is_file()), None)
     if found is not None:
-        check = cache.verify(remote, found)
-        if remote is imdb.WORD_INDEX and not check:  # re-serialised copies: compare the content
-            check = imdb.word_index_matches(found)
-        verified = {True: "yes", False: "NO (corrupt)", None: "no hash"}[check]
+        verified = {True: "yes", False: "NO (corrupt)", None: "no hash"}[entry.check(remote, found)]
         where = str(found)
     elif (unpacked := entry.unpacked(source)) and remote.fname in (
         entry.replaces or [remote.fname]

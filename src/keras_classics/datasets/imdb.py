@@ -175,6 +175,13 @@ def word_index_matches(path: Path) -> bool:
         return False
 
 
+def verify(remote: cache.RemoteFile, path: Path) -> bool | None:
+    """`cache.verify`, except that the word index is also accepted by its content."""
+    if remote is WORD_INDEX:
+        return word_index_matches(path)
+    return cache.verify(remote, path)
+
+
 def find_word_index(source: DataSource) -> Path:
     """imdb_word_index.json from --data-dir or the Keras cache (downloaded if allowed).
 
