@@ -171,16 +171,6 @@ def test_data_finds_a_collection_with_one_subfolder_per_dataset(capsys, shared_d
     assert_one_line_error(err, "lacks train-images-idx3-ubyte.gz")
 
 
-def test_bench_prints_a_samples_per_second_table(capsys):
-    code, out, _ = run_cli(
-        capsys, "bench", "mnist_mlp", "--backend", BACKEND, "--steps", "3", "--preset", "tiny"
-    )
-    assert code == 0
-    header, _, row = out.strip().splitlines()[1:4]
-    assert "samples_per_s" in header and row.startswith(BACKEND)
-    assert float(row.split()[1]) > 0
-
-
 def test_readme_table_is_the_registry():
     from pathlib import Path
 

@@ -13,38 +13,58 @@ BACKENDS = ("jax", "torch", "tensorflow")
 _BACKEND_MODULE = {"jax": "jax", "torch": "torch", "tensorflow": "tensorflow"}
 
 
-def resolve(name: str) -> str:
-    """Turns a --backend value into a concrete backend name.
+def installed() -> list[str]:
+    """The backends whose framework can be imported here, in BACKENDS order."""
+    return [name for name in BACKENDS if importlib.util.find_spec(_BACKEND_MODULE[name])]
+
+
+def choose(name: str, example: str | None = None) -> tuple[str, str]:
+    """Turns a --backend value into a concrete backend name, and says why.
 
     Args:
         name: "auto", "jax", "torch" or "tensorflow".
+        example: the example the command is about; auto picks its fastest backend.
 
     Returns:
-        The backend to use; "auto" means JAX (the fastest default on most examples).
+        (backend, reason): for "auto", $KERAS_BACKEND if set, else the fastest installed backend
+        for this example and device kind in the shipped table (`autotable`).
 
     Raises:
         UserError: for an unknown name or a backend that is not installed.
     """
     if name == "auto":
-        name = os.environ.get("KERAS_BACKEND") or "jax"
+        from_env = os.environ.get("KERAS_BACKEND")
+        if from_env:
+            name, reason = from_env, f"auto: KERAS_BACKEND={from_env} in the environment"
+        else:
+            from keras_classics import autotable
+
+            name, reason = autotable.choose(example, installed())
+    else:
+        reason = "chosen with --backend"
     if name not in BACKENDS:
         raise UserError(f"unknown backend {name!r}: choose one of auto, {', '.join(BACKENDS)}")
     if importlib.util.find_spec(_BACKEND_MODULE[name]) is None:
         extra = "tensorflow" if name == "tensorflow" else name
         raise UserError(f"backend {name!r} is not installed: pip install 'keras-classics[{extra}]'")
-    return name
+    return name, reason
 
 
-def activate(name: str) -> str:
+def resolve(name: str, example: str | None = None) -> str:
+    """The backend `choose` picks, without the reason."""
+    return choose(name, example)[0]
+
+
+def activate(name: str, example: str | None = None) -> str:
     """Sets KERAS_BACKEND before keras is imported and returns the resolved backend.
 
     Raises:
         UserError: if keras was already imported with another backend (it cannot switch).
     """
-    name = resolve(name)
-    # Quieten TensorFlow's C++ start-up chatter and oneDNN notices; errors still show.
+    name = resolve(name, example)
+    # Quieten TensorFlow's C++ start-up chatter; errors still show. oneDNN stays as TensorFlow
+    # sets it: on this project's CPUs it makes TensorFlow's convolutions 2-3x faster.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     if "keras" in sys.modules:
         current = sys.modules["keras"].backend.backend()
         if current != name:

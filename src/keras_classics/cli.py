@@ -39,7 +39,11 @@ def _common(parser: argparse.ArgumentParser, *, backend_list: bool = False) -> N
     parser.add_argument(
         "--backend",
         default="auto",
-        help="jax, torch, tensorflow or auto (JAX)" + (", comma-separated" if backend_list else ""),
+        help=(
+            "jax, torch, tensorflow, comma-separated, or all (every installed one)"
+            if backend_list
+            else "jax, torch, tensorflow or auto (the fastest for the example, see bench)"
+        ),
     )
     parser.add_argument(
         "--data", choices=("real", "synthetic"), help="real files or the synthetic twin"
@@ -91,10 +95,30 @@ def build_parser() -> argparse.ArgumentParser:
         "data", help="where each dataset is looked for, and whether it is there"
     )
     command.add_argument("--data-dir")
-    command = sub.add_parser("bench", help="training throughput (samples/s) per backend")
-    command.add_argument("name")
+    command = sub.add_parser(
+        "bench", help="training samples/s per backend, beside a bare model.fit (--baseline)"
+    )
+    command.add_argument("name", nargs="?")
     _common(command, backend_list=True)
-    command.add_argument("--steps", type=int, default=50, help="timed steps after warm-up")
+    command.set_defaults(backend="all")
+    command.add_argument("--all", action="store_true", help="every example (in registry order)")
+    command.add_argument(
+        "--baseline", action="store_true", help="also time a bare model.fit(x, y) of the model"
+    )
+    command.add_argument(
+        "--steps", type=int, help="steps per timed epoch (default: about 2 s of steps)"
+    )
+    command.add_argument("--repeats", type=int, default=3, help="timed epochs per path")
+    command.add_argument(
+        "--timeout", type=float, default=900, help="seconds per example and backend"
+    )
+    command.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    command.add_argument("--save", type=Path, metavar="FILE", help="write every row as JSON")
+    command.add_argument(
+        "--update-auto-table",
+        action="store_true",
+        help="write the fastest backend per example into the shipped auto table",
+    )
     command.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     return parser
 
@@ -121,10 +145,11 @@ def _list(markdown: bool) -> str:
     return table(rows)
 
 
-def _options(args: argparse.Namespace, backend_name: str):
+def _options(args: argparse.Namespace, backend_name: str, reason: str = ""):
     from keras_classics.commands import Options
 
     return Options(
+        backend_choice=reason,
         preset=getattr(args, "preset", None),
         sets=tuple(getattr(args, "sets", ())),
         seed=getattr(args, "seed", None),
@@ -160,20 +185,21 @@ def dispatch(args: argparse.Namespace) -> int:
     if args.command == "list":
         print(_list(args.markdown))
         return 0
-    if args.command == "bench" and not args.json:
-        names = [b.strip() for b in args.backend.split(",") if b.strip()]
-        resolved = [backend.resolve(b) for b in names]
-        backend.activate(resolved[0])
-        from keras_classics import commands
+    if args.command == "bench":
+        _check_bench(args)
+        if not args.json:
+            from keras_classics import bench_runner
 
-        print(commands.bench(args.name, _options(args, resolved[0]), resolved, args.steps))
-        return 0
-    if args.command == "bench" and args.steps < 1:
-        raise UserError("--steps must be at least 1")
-    backend_name = backend.activate(_run_backend(args))
+            print(bench_runner.bench(args))
+            return 0
+    requested = _run_backend(args)
+    backend_name, reason = backend.choose(requested, _example_of(args))
+    if requested != getattr(args, "backend", "auto"):
+        reason = "auto: the backend the run trained on"
+    backend.activate(backend_name)
     from keras_classics import commands
 
-    options = _options(args, backend_name)
+    options = _options(args, backend_name, reason)
     if args.command == "summary":
         print(commands.summary(args.name, options))
     elif args.command == "explain":
@@ -190,8 +216,35 @@ def dispatch(args: argparse.Namespace) -> int:
     elif args.command == "data":
         print(commands.data_status(options))
     elif args.command == "bench":
-        print(json.dumps(commands.bench_one(args.name, options, args.steps)))
+        from keras_classics import bench_runner, benchmark
+
+        config = commands.resolve_config(registry.load(args.name), options)
+        rows = benchmark.measure(
+            args.name, config, backend_name, args.steps, args.repeats, args.baseline
+        )
+        print(bench_runner.JSON_MARK + json.dumps(rows))
     return 0
+
+
+def _check_bench(args: argparse.Namespace) -> None:
+    if (args.steps is not None and args.steps < 1) or args.repeats < 1:
+        raise UserError("--steps and --repeats must be at least 1")
+    if args.timeout <= 0:
+        raise UserError("--timeout must be a positive number of seconds")
+    if bool(args.name) == bool(args.all):
+        raise UserError("bench needs an example name or --all, not both")
+    if args.name:
+        registry.spec(args.name)
+
+
+def _example_of(args: argparse.Namespace) -> str | None:
+    """The example a command is about, for `--backend auto` (None for a run directory)."""
+    name = getattr(args, "name", None)
+    if args.command == "sample" and not (Path(args.target) / "config.json").is_file():
+        name = args.target
+    if args.command in ("train", "bench", "summary", "explain", "sample") and name:
+        return name
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,16 +8,12 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import io
-import json
-import subprocess
-import sys
 import time
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import keras
-import numpy as np
 
 from keras_classics import config as config_lib
 from keras_classics import explaining, registry, runs, training
@@ -34,6 +30,7 @@ class Options:
     sets: tuple[str, ...] = ()
     seed: int | None = None
     backend: str = "jax"
+    backend_choice: str = ""  # why this backend (auto's reason), for the header and env.json
     data: str | None = None  # None: "real", or what the run used
     data_dir: str | None = None
     runs_dir: Path = Path("runs")
@@ -73,8 +70,9 @@ def summary(name: str, options: Options) -> str:
 
 # -- train --------------------------------------------------------------------------------------
 def _header(name: str, run: runs.Run, env: dict[str, Any]) -> str:
+    choice = f" ({env['backend_choice']})" if env.get("backend_choice") else ""
     return (
-        f"{name}: run {run.path} | backend {env['backend']} | keras {env['keras']} | "
+        f"{name}: run {run.path} | backend {env['backend']}{choice} | keras {env['keras']} | "
         f"device {env.get('device', '?')}"
     )
 
@@ -107,6 +105,7 @@ def train(name: str | None, options: Options) -> runs.Run:
     # Data first: a missing or corrupt file stops here, before anything is written.
     data = module.load_data(config, source)
     env = runs.environment(options.backend)
+    env["backend_choice"] = options.backend_choice
     if run is None:
         run = runs.Run.create(options.runs_dir, name)
         run.write_json(
@@ -280,62 +279,3 @@ def explain(name: str, options: Options, lang: str) -> str:
             sections = list(module.explain(config, source))
     extra = printed.getvalue().strip()
     return "\n\n".join(part for part in (note, extra, explaining.render(sections, lang)) if part)
-
-
-# -- bench --------------------------------------------------------------------------------------
-def bench_one(name: str, options: Options, steps: int) -> dict[str, Any]:
-    """Steady-state training throughput of the example's model on synthetic data, this backend."""
-    module = registry.load(name)
-    config = resolve_config(module, options)
-    training.seed_everything(config.seed)
-    batch = config.batch_size
-    needed = batch * min(steps, 16)
-    config = dataclasses.replace(config, train_samples=needed, test_samples=batch)
-    data = module.load_data(config, DataSource(kind="synthetic"))
-    if hasattr(module, "benchmark"):
-        result = module.benchmark(config, data, steps)
-    else:
-        model = module.build_model(config, data.spec)
-        x, y = data.train
-        # Same batch size everywhere: no recompilation after the warm-up.
-        warm = training.EpochBatches(x, y, batch_size=batch, seed=0, drop_remainder=True)
-        start = time.perf_counter()
-        model.fit(warm, epochs=1, steps_per_epoch=2, verbose=0)
-        compile_s = time.perf_counter() - start
-        order = np.resize(np.arange(training.first_axis_length(x)), steps * batch)
-        x_steps, y_steps = training.take(x, order), training.take(y, order)
-        start = time.perf_counter()
-        model.fit(x_steps, y_steps, batch_size=batch, epochs=1, shuffle=False, verbose=0)
-        elapsed = time.perf_counter() - start
-        result = {"samples_per_s": steps * batch / elapsed, "warmup_s": compile_s}
-    env = runs.environment(options.backend)
-    return {
-        "backend": options.backend,
-        "samples_per_s": round(result["samples_per_s"], 1),
-        "ms_per_step": round(1000 * batch / result["samples_per_s"], 2),
-        "batch_size": batch,
-        "steps": steps,
-        "warmup_s": round(result.get("warmup_s", float("nan")), 2),
-        "device": env.get("device", "?"),
-    }
-
-
-def bench(name: str, options: Options, backends: list[str], steps: int) -> str:
-    """Runs `bench_one` for each backend in its own process (a process has one backend)."""
-    registry.spec(name)
-    rows = []
-    for backend in backends:
-        command = [sys.executable, "-m", "keras_classics", "bench", name, "--backend", backend]
-        command += ["--steps", str(steps), "--json"]
-        if options.preset:
-            command += ["--preset", options.preset]
-        for item in options.sets:
-            command += ["--set", item]
-        completed = subprocess.run(command, capture_output=True, text=True, check=False)
-        lines = completed.stdout.strip().splitlines()
-        if completed.returncode == 0 and lines:
-            rows.append(json.loads(lines[-1]))
-        else:
-            error = (completed.stderr.strip().splitlines() or ["failed"])[-1]
-            rows.append({"backend": backend, "samples_per_s": "error: " + error})
-    return f"{name}: steady-state training throughput (synthetic data)\n" + table(rows)

@@ -18,6 +18,7 @@ from typing import Any
 import keras
 import numpy as np
 
+from keras_classics import fast_paths
 from keras_classics.errors import UserError
 from keras_classics.runs import Run, write_atomic
 
@@ -84,27 +85,80 @@ class EpochBatches(keras.utils.PyDataset):
         self.drop_remainder = drop_remainder
         self.set_epoch(0)
 
+    def order_of(self, epoch: int) -> np.ndarray:
+        """The sample order of `epoch` (what `set_epoch(epoch)` fixes)."""
+        if not self.shuffle:
+            return np.arange(self.num_samples)
+        return np.random.default_rng([self.seed, epoch]).permutation(self.num_samples)
+
     def set_epoch(self, epoch: int) -> None:
         """Fixes the sample order for `epoch`."""
-        if self.shuffle:
-            rng = np.random.default_rng([self.seed, epoch])
-            self.order = rng.permutation(self.num_samples)
-        else:
-            self.order = np.arange(self.num_samples)
+        self.order = self.order_of(epoch)
 
     def __len__(self) -> int:
         if self.drop_remainder:
             return max(1, self.num_samples // self.batch_size)
         return math.ceil(self.num_samples / self.batch_size)
 
+    def _items(self) -> tuple:
+        items = [self.x]
+        if self.y is not None:
+            items.append(self.y)
+            if self.sample_weight is not None:
+                items.append(self.sample_weight)
+        return tuple(items)
+
     def __getitem__(self, index: int) -> tuple:
         batch = self.order[index * self.batch_size : (index + 1) * self.batch_size]
-        items = [take(self.x, batch)]
-        if self.y is not None:
-            items.append(take(self.y, batch))
-            if self.sample_weight is not None:
-                items.append(take(self.sample_weight, batch))
-        return tuple(items)
+        return take(self._items(), batch)
+
+    def in_memory(self) -> bool:
+        """Whether every input is a plain NumPy array (not computed per batch, as augmentation)."""
+        return all(isinstance(leaf, np.ndarray) for leaf in _leaves(self._items()))
+
+    def tf_dataset(self):
+        """The batches of the current epoch (`set_epoch`) as a `tf.data` pipeline.
+
+        On TensorFlow, Keras feeds a PyDataset through a Python generator, one interpreter round
+        trip per batch; here the arrays are tensors and a batch is a `tf.gather` inside the
+        pipeline, as Keras does for arrays. Keras iterates the dataset afresh each epoch, after
+        `on_epoch_begin` (where `EpochRecorder` sets the epoch), and the pipeline reads the order
+        then: the batches are those of `__getitem__`, the same on every backend, and one epoch's
+        stream ends where the epoch does (so several steps per execution never cross it).
+        """
+        import tensorflow as tf
+
+        tensors = tf.nest.map_structure(tf.convert_to_tensor, self._items())
+
+        def epoch_order(_):
+            order = tf.numpy_function(lambda: self.order.astype(np.int64), [], tf.int64)
+            order.set_shape([self.num_samples])
+            indices = tf.data.Dataset.from_tensor_slices(order)
+            return indices.batch(self.batch_size, drop_remainder=self.drop_remainder)
+
+        def gather(indices, arrays):
+            return tf.nest.map_structure(lambda tensor: tf.gather(tensor, indices), arrays)
+
+        indices = tf.data.Dataset.range(1).flat_map(epoch_order)
+        # The arrays travel as a repeated element rather than as constants captured by `gather`,
+        # and the default graph rewrites are off: both save per-pipeline serialisation (Keras'
+        # array adapter does the same).
+        dataset = tf.data.Dataset.zip((indices, tf.data.Dataset.from_tensors(tensors).repeat()))
+        dataset = dataset.map(gather, num_parallel_calls=tf.data.AUTOTUNE)
+        options = tf.data.Options()
+        options.experimental_optimization.apply_default_optimizations = False
+        dataset = dataset.with_options(options).prefetch(tf.data.AUTOTUNE)
+        # A known length: Keras stops after the last batch instead of probing past it (a probe
+        # that, with one step per execution, still counts an optimizer iteration).
+        return dataset.apply(tf.data.experimental.assert_cardinality(len(self)))
+
+
+def _leaves(arrays: Any) -> list:
+    if isinstance(arrays, Mapping):
+        return [leaf for value in arrays.values() for leaf in _leaves(value)]
+    if isinstance(arrays, (list, tuple)):
+        return [leaf for value in arrays for leaf in _leaves(value)]
+    return [arrays]
 
 
 # -- checkpoints --------------------------------------------------------------------------------
@@ -255,6 +309,57 @@ class EpochRecorder(keras.callbacks.Callback):
             )
 
 
+# -- speed ----------------------------------------------------------------------------------------
+# Steps run per call into the compiled graph: TensorFlow loops them inside one tf.function (no
+# recompilation), saving the Python round trip per batch (mnist_mlp: +30% on a 2-core CPU). JAX
+# would unroll them into one larger XLA program, compiled longer for a few percent: left at 1.
+STEPS_PER_EXECUTION = {"tensorflow": 8}
+# On JAX a recurrent layer runs as `lax.scan`; over a few timesteps, unrolling it into straight-line
+# code lets XLA fuse across steps (addition_rnn, 7 and 4 steps: +30%), over many it is slower and
+# compiles for a minute (imdb_lstm, 80 steps: 10x slower). ConvLSTM2D is the exception: convolution
+# gradients inside `lax.scan` hit XLA's slow path on the CPU (jax-ml/jax#12868), unrolled they don't.
+UNROLL_MAX_STEPS = {"jax": 10}
+UNROLL_ALWAYS = {"jax": ("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")}
+
+
+def tune(model: keras.Model) -> None:
+    """Applies the backend's speed settings to a compiled model before its first fit.
+
+    Nothing here changes what is computed: the same batches in the same order, the same updates
+    (tests/test_fast_paths.py holds each to Keras' reference). Once Keras has built the model's
+    train function these settings are fixed, so a model that has trained is left as it is.
+    """
+    name = keras.backend.backend()
+    fast_paths.install()  # torch: the fused LSTM kernel on every device
+    if getattr(model, "train_function", None) is not None or not model.compiled:
+        return
+    model.steps_per_execution = STEPS_PER_EXECUTION.get(name, 1)
+    for layer in model._flatten_layers(include_self=False):
+        if not isinstance(layer, keras.layers.RNN) or layer.unroll or layer.stateful:
+            continue
+        always = type(layer).__name__ in UNROLL_ALWAYS.get(name, ())
+        steps = _timesteps(layer)
+        if always or (steps is not None and steps <= UNROLL_MAX_STEPS.get(name, 0)):
+            layer.unroll = True
+
+
+def _timesteps(layer: keras.layers.Layer) -> int | None:
+    """The layer's input sequence length, when the model fixes it."""
+    try:
+        shape = layer.input.shape
+    except (AttributeError, ValueError):  # not called in a functional graph, or several times
+        return None
+    return shape[1] if len(shape) > 1 and isinstance(shape[1], int) else None
+
+
+def feed(batches: EpochBatches) -> Any:
+    """What `model.fit` should read: a `tf.data` pipeline on TensorFlow when every input is an
+    array (see `EpochBatches.tf_dataset`), otherwise the PyDataset itself."""
+    if keras.backend.backend() == "tensorflow" and batches.in_memory():
+        return batches.tf_dataset()
+    return batches
+
+
 def fit(
     model: keras.Model,
     run: Run | None,
@@ -285,8 +390,9 @@ def fit(
     batches.set_epoch(initial_epoch)
     progress_bar = interactive()
     recorder = EpochRecorder(run, batches, epochs, print_lines=not progress_bar)
+    tune(model)
     history = model.fit(
-        batches,
+        feed(batches),
         epochs=epochs,
         initial_epoch=initial_epoch,
         validation_data=validation_data,

@@ -377,7 +377,10 @@ def _one_epoch(model, batches, epoch, test) -> tuple[dict[str, float], float]:
     batches.set_epoch(epoch)
     training.reseed_backend_for_epoch(batches.seed, epoch)
     start = time.perf_counter()
-    history = model.fit(batches, initial_epoch=epoch, epochs=epoch + 1, verbose=0, shuffle=False)
+    training.tune(model)
+    history = model.fit(
+        training.feed(batches), initial_epoch=epoch, epochs=epoch + 1, verbose=0, shuffle=False
+    )
     seconds = time.perf_counter() - start
     logs = {"loss": history.history["loss"][-1], "accuracy": history.history["accuracy"][-1]}
     val = scores(probabilities(model, test[0]), test[1])

@@ -1,0 +1,220 @@
+"""`keras-classics bench`: how fast the package trains each example, beside a bare `model.fit`.
+
+Two paths train the same model (the example's own `build_model`, same batch size, same synthetic
+data) in one process, so that the machine's noise hits both alike:
+
+- `package`: what `keras-classics train` runs, `training.fit` (deterministic batch order, the
+  per-epoch recorder, the backend's fast data path and tuning), or the example's own loop where
+  it has one (`benchmark` in its module);
+- `baseline`: what a keras-io script does, `model.fit(x, y, batch_size=...)` on NumPy arrays.
+
+Each path first runs a warm-up epoch of two steps (its time to the end of the first step, build
+and compile included, is `first_step_s`), then `repeats` timed epochs of about two seconds each
+(or `steps` steps), the two paths taking turns; samples/s is the median of those epochs and
+`spread` their (max - min) / median.
+
+Imported only after the backend is chosen, because it imports keras.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import io
+import math
+import statistics
+import time
+from types import ModuleType
+from typing import Any
+
+import keras
+import numpy as np
+
+from keras_classics import fast_paths, registry, runs, training
+from keras_classics.datasets import DataSource
+from keras_classics.errors import UserError
+
+WARM_UP_STEPS = 2  # the warm-up epoch: compilation, then one step at speed
+TARGET_EPOCH_S = 2.0  # a timed epoch lasts about this long (unless --steps says how many steps)
+
+
+class _Timer(keras.callbacks.Callback):
+    """Epoch times, and the moment the first step of the first epoch ended."""
+
+    def __init__(self):
+        super().__init__()
+        self.epoch_times: list[float] = []
+        self.first_step_end: float | None = None
+        self._start = 0.0
+
+    def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
+        self._start = time.perf_counter()
+
+    def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
+        if self.first_step_end is None:
+            if logs and "loss" in logs:
+                float(logs["loss"])  # wait for the step itself, not only its dispatch
+            self.first_step_end = time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+        self.epoch_times.append(time.perf_counter() - self._start)
+
+
+@dataclasses.dataclass
+class _Path:
+    """One way of training: `epoch(timer)` runs one epoch of `steps` steps."""
+
+    name: str
+    model: Any
+    epoch: Any
+    build_s: float = 0.0
+    first_step_s: float = float("nan")
+    epoch_times: list[float] = dataclasses.field(default_factory=list)
+
+
+class _Batches:
+    """The timed epoch's arrays: `steps` full batches, cycling through the synthetic samples."""
+
+    def __init__(self, x, y, batch_size: int, steps: int):
+        self.source, self.batch_size = (x, y), batch_size
+        self.resize(steps)
+
+    def resize(self, steps: int) -> None:
+        self.steps = steps
+        available = training.first_axis_length(self.source[0])
+        order = np.resize(np.arange(available), steps * self.batch_size)
+        self.x, self.y = training.take(self.source, order)
+
+
+def _package_path(module: ModuleType, config, data, batches: _Batches) -> _Path:
+    start = time.perf_counter()
+    model = module.build_model(config, data.spec)
+    build_s = time.perf_counter() - start
+
+    def epoch(timer: _Timer) -> None:
+        training.fit(
+            model, None, batches.x, batches.y, epochs=1, batch_size=config.batch_size,
+            seed=config.seed, callbacks=[timer],
+        )  # fmt: skip
+
+    return _Path("package", model, epoch, build_s)
+
+
+def _baseline_path(module: ModuleType, config, data, batches: _Batches) -> _Path:
+    start = time.perf_counter()
+    model = module.build_model(config, data.spec)
+    build_s = time.perf_counter() - start
+
+    def epoch(timer: _Timer) -> None:
+        # What a keras-io script does: arrays in, Keras shuffles, Keras' own kernels.
+        with fast_paths.disabled():
+            model.fit(
+                batches.x, batches.y, batch_size=config.batch_size, epochs=1, verbose=0,
+                callbacks=[timer],
+            )  # fmt: skip
+
+    return _Path("baseline", model, epoch, build_s)
+
+
+def _run_epoch(path: _Path, warm_up: bool) -> None:
+    timer = _Timer()
+    start = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()):  # the one-line epoch reports
+        path.epoch(timer)
+    if warm_up:
+        end = timer.first_step_end or time.perf_counter()
+        path.first_step_s = path.build_s + (end - start)
+    else:
+        path.epoch_times.append(timer.epoch_times[-1] if timer.epoch_times else 0.0)
+
+
+def _custom_loop(module: ModuleType, config, data, steps: int, repeats: int) -> list[dict]:
+    """An example with its own loop (a GAN) times it with its `benchmark` hook."""
+    results = [module.benchmark(config, data, steps) for _ in range(repeats)]
+    speeds = [result["samples_per_s"] for result in results]
+    return [
+        {
+            "path": "package",
+            "samples": speeds,
+            "first_step_s": results[0].get("warmup_s", float("nan")),
+        }
+    ]
+
+
+def _bench_data(module: ModuleType, config):
+    """Synthetic data for the timed epochs (None for an example with its own loop)."""
+    batch = config.batch_size
+    config = dataclasses.replace(config, train_samples=batch * 16, test_samples=batch)
+    data = module.load_data(config, DataSource(kind="synthetic"))
+    if getattr(module, "CUSTOM_TRAINING", False) and hasattr(module, "benchmark"):
+        return config, data, None
+    x, y = data.train
+    if training.first_axis_length(x) < 1:
+        raise UserError(f"{module.__name__}: the synthetic data is empty")
+    return config, data, _Batches(x, y, batch, WARM_UP_STEPS)
+
+
+def timed_steps(step_s: float, steps: int | None) -> int:
+    """Steps per timed epoch: `steps` if given, else enough for about TARGET_EPOCH_S."""
+    if steps:
+        return steps
+    return max(2, min(2000, math.ceil(TARGET_EPOCH_S / max(step_s, 1e-6))))
+
+
+def measure(
+    name: str, config, backend: str, steps: int | None, repeats: int, baseline: bool
+) -> list[dict[str, Any]]:
+    """Times the package path (and the bare `model.fit` baseline) on the current backend.
+
+    Args:
+        steps: steps per timed epoch; None for about TARGET_EPOCH_S seconds' worth.
+
+    Returns:
+        One row per path: samples/s (median), spread, time to first step, batch, steps.
+    """
+    module = registry.load(name)
+    training.seed_everything(config.seed)
+    config, data, batches = _bench_data(module, config)
+    batch = config.batch_size
+    if batches is None:
+        rows = _custom_loop(module, config, data, steps or 20, repeats)
+        rows[0]["note"] = "the example's own training loop; no model.fit baseline"
+        steps = steps or 20
+    else:
+        paths = [_package_path(module, config, data, batches)]
+        if baseline:
+            training.seed_everything(config.seed)
+            paths.append(_baseline_path(module, config, data, batches))
+        for path in paths:  # compile, and the time to the first step
+            _run_epoch(path, warm_up=True)
+        _run_epoch(paths[0], warm_up=False)  # one untimed epoch: how long is a step?
+        step_s = paths[0].epoch_times.pop() / WARM_UP_STEPS
+        steps = timed_steps(step_s, steps)
+        batches.resize(steps)
+        for _ in range(repeats):  # turns: a slow moment of the machine hits both paths
+            for path in paths:
+                _run_epoch(path, warm_up=False)
+        rows = [
+            {
+                "path": path.name,
+                "samples": [steps * batch / max(t, 1e-9) for t in path.epoch_times],
+                "first_step_s": path.first_step_s,
+            }
+            for path in paths
+        ]
+    device = runs.environment(backend).get("device", "?")
+    for row in rows:
+        samples = row.pop("samples")
+        median = statistics.median(samples)
+        row.update(
+            example=name,
+            backend=backend,
+            device=device,
+            batch_size=batch,
+            steps=steps,
+            repeats=repeats,
+            samples_per_s=round(median, 1),
+            spread=round((max(samples) - min(samples)) / median, 3) if median else 0.0,
+            first_step_s=round(row["first_step_s"], 2),
+        )
+    return rows
