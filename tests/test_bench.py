@@ -56,8 +56,9 @@ def test_bench_all_covers_every_example_saves_rows_and_writes_the_auto_table(
     assert code == 0, err
     rows = json.loads(saved.read_text())["rows"]
     paths = {(row["example"], row["path"]) for row in rows if "error" not in row}
-    assert paths == {("mnist_mlp", "package"), ("mnist_mlp", "baseline"),
-                     ("mnist_acgan", "package")}  # fmt: skip
+    # The GAN's baseline is its own loop in plain Keras (no fast paths, no tuning).
+    assert paths == {(name, path) for name in ("mnist_mlp", "mnist_acgan")
+                     for path in ("package", "baseline")}  # fmt: skip
     assert all(row["first_step_s"] > 0 for row in rows)
     lines = [line for line in out.splitlines() if line.startswith("| mnist")]
     assert len(lines) == 2

@@ -119,6 +119,9 @@ def test_train_evaluate_sample_and_report_end_to_end(capsys, tmp_path):
     assert (run_dir / "artifacts" / "predictions.txt").read_text().count("-- epoch") == 2
     env = json.loads((run_dir / "env.json").read_text())
     assert env["backend"] == BACKEND and env["keras"].startswith("3.")
+    # --backend auto (the default) says what it chose and why: here the suite's KERAS_BACKEND.
+    assert env["backend_choice"] == f"auto: KERAS_BACKEND={BACKEND} in the environment"
+    assert f"backend {BACKEND} (auto: KERAS_BACKEND={BACKEND}" in out
 
     code, out, _ = run_cli(capsys, "evaluate", str(run_dir))
     assert code == 0 and "test_accuracy" in out
@@ -136,7 +139,7 @@ def test_train_evaluate_sample_and_report_end_to_end(capsys, tmp_path):
     assert_one_line_error(err, "already finished")
 
     code, out, _ = run_cli(capsys, "report", "--runs-dir", runs_dir)
-    assert code == 0 and "finished" in out and "accuracy" in out
+    assert code == 0 and "finished" in out and "accuracy" in out and f"{BACKEND} (auto)" in out
 
 
 def test_sample_without_a_trained_run_says_how_to_get_one(capsys, tmp_path):

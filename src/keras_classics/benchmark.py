@@ -128,16 +128,29 @@ def _run_epoch(path: _Path, warm_up: bool) -> None:
         path.epoch_times.append(timer.epoch_times[-1] if timer.epoch_times else 0.0)
 
 
-def _custom_loop(module: ModuleType, config, data, steps: int, repeats: int) -> list[dict]:
-    """An example with its own loop (a GAN) times it with its `benchmark` hook."""
-    results = [module.benchmark(config, data, steps) for _ in range(repeats)]
-    speeds = [result["samples_per_s"] for result in results]
+def _custom_loop(
+    module: ModuleType, config, data, steps: int, repeats: int, baseline: bool
+) -> list[dict]:
+    """An example with its own loop (the GAN, the stateful pair) times it with its `benchmark`
+    hook: tuned as `train` runs it, and untuned (plain Keras) for the baseline, taking turns."""
+    runs_of = {"package": [], "baseline": []}
+    for turn in range(repeats):
+        order = ("package", "baseline") if turn % 2 == 0 else ("baseline", "package")
+        for path in order:
+            if path == "package":
+                runs_of[path].append(module.benchmark(config, data, steps, tuned=True))
+            elif baseline:
+                with fast_paths.disabled():
+                    runs_of[path].append(module.benchmark(config, data, steps, tuned=False))
     return [
         {
-            "path": "package",
-            "samples": speeds,
+            "path": path,
+            "samples": [result["samples_per_s"] for result in results],
             "first_step_s": results[0].get("warmup_s", float("nan")),
+            "note": "the example's own training loop",
         }
+        for path, results in runs_of.items()
+        if results
     ]
 
 
@@ -177,9 +190,8 @@ def measure(
     config, data, batches = _bench_data(module, config)
     batch = config.batch_size
     if batches is None:
-        rows = _custom_loop(module, config, data, steps or 20, repeats)
-        rows[0]["note"] = "the example's own training loop; no model.fit baseline"
         steps = steps or 20
+        rows = _custom_loop(module, config, data, steps, repeats, baseline)
     else:
         paths = [_package_path(module, config, data, batches)]
         if baseline:
@@ -191,8 +203,10 @@ def measure(
         step_s = paths[0].epoch_times.pop() / WARM_UP_STEPS
         steps = timed_steps(step_s, steps)
         batches.resize(steps)
-        for _ in range(repeats):  # turns: a slow moment of the machine hits both paths
-            for path in paths:
+        for turn in range(repeats):
+            # Turns in ABBA order: a slow moment of the machine hits both paths, and neither
+            # always goes first (the first of a pair was measured up to 10% slower on torch).
+            for path in paths if turn % 2 == 0 else paths[::-1]:
                 _run_epoch(path, warm_up=False)
         rows = [
             {
@@ -205,6 +219,7 @@ def measure(
     device = runs.environment(backend).get("device", "?")
     for row in rows:
         samples = row.pop("samples")
+        row["samples_per_s_each"] = [round(v, 1) for v in samples]
         median = statistics.median(samples)
         row.update(
             example=name,

@@ -229,6 +229,16 @@ def data_status(options: Options) -> str:
     return table(catalog.status(options.source()))
 
 
+def _backend_of(run: runs.Run) -> str:
+    """`tensorflow`, or `tensorflow (auto)` when --backend auto chose it (env.json says why)."""
+    try:
+        env = run.read_json("env.json")
+    except UserError:
+        return "?"
+    chosen = str(env.get("backend", "?"))
+    return chosen + (" (auto)" if str(env.get("backend_choice", "")).startswith("auto") else "")
+
+
 def report(options: Options) -> str:
     """One row per run directory: example, status, epochs done and final metrics."""
     rows = []
@@ -244,6 +254,7 @@ def report(options: Options) -> str:
             {
                 "run": str(run.path),
                 "status": run.status,
+                "backend": _backend_of(run),
                 "epochs": len(run.read_metrics()),
                 "final": "  ".join(f"{k[5:]} {v:.4g}" for k, v in shown.items()),
             }

@@ -16,6 +16,10 @@ import functools
 from collections.abc import Iterator
 
 _INSTALLED = False
+# Below this many timesteps the fused kernel's set-up (its weight layout) costs more than the
+# Python loop it replaces (measured per forward+backward of LSTM(20), batch 1: 1 step 278 us
+# Keras vs 520 us fused; 4 steps 494 vs 432; 8 steps 773 vs 439).
+FUSED_MIN_STEPS = 4
 
 
 def install() -> None:
@@ -93,6 +97,7 @@ def _fused_lstm(keras_lstm):
             or unroll
             or bias is None
             or not batch_first
+            or inputs.shape[1] < FUSED_MIN_STEPS
             or torch.jit.is_tracing()
             or compiling
             or not _standard(activation, recurrent_activation)

@@ -254,6 +254,22 @@ def mse(y: np.ndarray, predictions: np.ndarray, config: Config) -> float:
     return float(np.mean((y[mask] - predictions[mask]) ** 2))
 
 
+def train_one_epoch(stateful: keras.Model, stateless: keras.Model, data: Data, config: Config):
+    """One epoch of each model, as the original; returns both Keras histories."""
+    x_train, y_train = data.train
+    order = stateful_order(len(x_train), config.batch_size)
+    # Stateful: batches laid out in streams, never shuffled; the state carries across them.
+    history = stateful.fit(
+        x_train[order], y_train[order], batch_size=config.batch_size, epochs=1,
+        shuffle=False, verbose=0,
+    )  # fmt: skip
+    reset_states(stateful)
+    stateless_history = stateless.fit(
+        x_train, y_train, batch_size=config.batch_size, epochs=1, shuffle=False, verbose=0
+    )
+    return history, stateless_history
+
+
 def train(config: Config, data: Data, run: Run | None) -> dict[str, float]:
     """Trains both models epoch by epoch as the original, one metrics row per epoch."""
     stateful = create_model(config, True, data.spec)
@@ -262,18 +278,11 @@ def train(config: Config, data: Data, run: Run | None) -> dict[str, float]:
     pair = pair_model(stateful, stateless)
     first_epoch = training.restore_checkpoint(models, run) if training.has_checkpoint(run) else 0
     x_train, y_train = data.train
-    order = stateful_order(len(x_train), config.batch_size)
+    for model in models.values():
+        training.tune(model)  # the backend's speed settings (same updates)
     for epoch in range(first_epoch, config.epochs):
         start = time.perf_counter()
-        # Stateful: batches laid out in streams, never shuffled; the state carries across them.
-        history = stateful.fit(
-            x_train[order], y_train[order], batch_size=config.batch_size, epochs=1,
-            shuffle=False, verbose=0,
-        )  # fmt: skip
-        reset_states(stateful)
-        stateless_history = stateless.fit(
-            x_train, y_train, batch_size=config.batch_size, epochs=1, shuffle=False, verbose=0
-        )
+        history, stateless_history = train_one_epoch(stateful, stateless, data, config)
         train_time = time.perf_counter() - start
         validation = evaluate(config, data, pair)
         row = {
@@ -313,6 +322,23 @@ def evaluate(config: Config, data: Data, model: keras.Model) -> dict[str, float]
         results[f"test_{name}_mse"] = mse(y_test, predictions, config)
     results["test_half_input_mse"] = mse(y_test, x_test[:, -1, :] / 2, config)
     return results
+
+
+def benchmark(config: Config, data: Data, steps: int, tuned: bool = True) -> dict[str, float]:
+    """`keras-classics bench`: samples/s of one epoch of both models (the unit of the loop), after
+    a warm-up epoch; `tuned=False` is the same loop in plain Keras (the baseline)."""
+    stateful = create_model(config, True, data.spec)
+    stateless = create_model(config, False, data.spec)
+    if tuned:
+        training.tune(stateful)
+        training.tune(stateless)
+    start = time.perf_counter()
+    train_one_epoch(stateful, stateless, data, config)
+    warmup = time.perf_counter() - start
+    start = time.perf_counter()
+    train_one_epoch(stateful, stateless, data, config)
+    elapsed = time.perf_counter() - start
+    return {"samples_per_s": 2 * len(data.train[0]) / elapsed, "warmup_s": warmup}
 
 
 # -- Sampling: the comparison plots -------------------------------------------------------------

@@ -320,10 +320,14 @@ def train(config: Config, data: Data, run: Run | None) -> dict[str, float]:
     return evaluate(config, data, combined)
 
 
-def benchmark(config: Config, data: Data, steps: int) -> dict[str, float]:
+def benchmark(config: Config, data: Data, steps: int, tuned: bool = True) -> dict[str, float]:
     """`keras-classics bench`: real images per second through a discriminator step plus a
-    generator step (the unit of the original's loop), after one warm-up pair."""
+    generator step (the unit of the original's loop), after one warm-up pair. `tuned=False` is
+    the same loop in plain Keras (the baseline)."""
     D, G, combined = build_gan(config, data.spec)
+    if tuned:
+        training.tune(D)
+        training.tune(combined)
     rng = np.random.default_rng(config.seed)
     images, labels = data.train[0][: config.batch_size], data.train[1][: config.batch_size]
     start = time.perf_counter()
