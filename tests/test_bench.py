@@ -67,7 +67,7 @@ def test_bench_all_covers_every_example_saves_rows_and_writes_the_auto_table(
     written = json.loads(table.read_text())
     entry = written["devices"][autotable.device_kind()]["mnist_mlp"]
     assert entry["backend"] == BACKEND and entry["samples_per_s"][BACKEND] > 0
-    assert "mnist acgan" not in err and "error" not in err.lower()
+    assert "error" not in err.lower()
 
 
 @pytest.mark.backend_free

@@ -176,3 +176,34 @@ def test_tuned_training_ends_with_the_reference_weights(monkeypatch):
     tuned, reference = trained(True), trained(False)
     assert int(tuned.optimizer.iterations) == int(reference.optimizer.iterations) == 39
     _assert_close(tuned.get_weights(), reference.get_weights())
+
+
+def test_inputs_computed_per_batch_keep_the_pydataset_feed():
+    """Augmented images (an object that makes each batch on demand) cannot become tensors once:
+    they stay on the PyDataset path on every backend; plain arrays take the backend's feed."""
+    from keras_classics.examples.cifar10_cnn import ShiftFlip
+
+    images = np.zeros((8, 32, 32, 3), dtype="float32")
+    labels = np.zeros((8, 10), dtype="float32")
+    augmented = training.EpochBatches(ShiftFlip(images, seed=1), labels, batch_size=4, seed=0)
+    assert not augmented.in_memory() and training.feed(augmented) is augmented
+    plain = training.EpochBatches(images, labels, batch_size=4, seed=0)
+    assert plain.in_memory()
+    assert (training.feed(plain) is plain) == (BACKEND != "tensorflow")
+
+
+@pytest.mark.skipif(BACKEND != "torch", reason="the fused LSTM is the torch backend's fast path")
+def test_fused_torch_lstm_is_used_from_four_timesteps(monkeypatch):
+    import importlib
+
+    keras = _keras()
+    rnn = importlib.import_module("keras.src.backend.torch.rnn")
+    calls = []
+    fused = rnn._cudnn_lstm
+    monkeypatch.setattr(rnn, "_cudnn_lstm", lambda *a, **k: calls.append(1) or fused(*a, **k))
+    fast_paths.install()
+    layer = keras.layers.LSTM(3)
+    for steps, expected in ((fast_paths.FUSED_MIN_STEPS - 1, 0), (fast_paths.FUSED_MIN_STEPS, 1)):
+        calls.clear()
+        layer(np.zeros((2, steps, 4), dtype="float32"))
+        assert len(calls) == expected

@@ -66,19 +66,20 @@ def choose(example: str | None, installed: list[str], kind: str | None = None) -
     fallback = DEFAULT if DEFAULT in installed else installed[0]
     if example is None:
         return fallback, f"auto: {fallback} (no example named)"
-    row = load()["devices"].get(kind, {}).get(example)
+    table = load()
+    row = table["devices"].get(kind, {}).get(example)
     speeds = (row or {}).get("samples_per_s", {})
     ranked = sorted((b for b in speeds if b in installed), key=lambda b: -speeds[b])
     if not ranked:
         return fallback, f"auto: {fallback} (no measured row for {example} on {kind})"
     best = ranked[0]
     others = ", ".join(f"{b} {speeds[b]:,.0f}" for b in sorted(speeds, key=lambda b: -speeds[b]))
-    when = load().get("measured", "")
+    when = table.get("measured", "")
     lost = [b for b in speeds if b not in installed and speeds[b] > speeds[best]]
     note = f"; {', '.join(lost)} not installed" if lost else ""
     return best, (
         f"auto: {best} is fastest for {example} on {kind} (samples/s {others}; bench {when}){note}"
-    ).replace(" ()", "")
+    )
 
 
 def update(rows: list[dict[str, Any]], kind: str, measured: str, machine: str) -> Path:
