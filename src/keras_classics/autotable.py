@@ -19,6 +19,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from keras_classics.runs import write_json
+
 TABLE_FILE = "auto_backend.json"
 DEFAULT = "jax"  # when the table has no row: JAX starts fastest and wins most small models
 
@@ -101,7 +103,5 @@ def update(rows: list[dict[str, Any]], kind: str, measured: str, machine: str) -
     data["regenerate"] = "keras-classics bench --all --baseline --update-auto-table"
     data["devices"] = {k: dict(sorted(v.items())) for k, v in sorted(data["devices"].items())}
     path = table_path()
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_json(path, data)
     return path

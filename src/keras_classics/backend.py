@@ -50,18 +50,18 @@ def choose(name: str, example: str | None = None) -> tuple[str, str]:
     return name, reason
 
 
-def resolve(name: str, example: str | None = None) -> str:
+def resolve(name: str) -> str:
     """The backend `choose` picks, without the reason."""
-    return choose(name, example)[0]
+    return choose(name)[0]
 
 
-def activate(name: str, example: str | None = None) -> str:
+def activate(name: str) -> str:
     """Sets KERAS_BACKEND before keras is imported and returns the resolved backend.
 
     Raises:
         UserError: if keras was already imported with another backend (it cannot switch).
     """
-    name = resolve(name, example)
+    name = resolve(name)
     # Quieten TensorFlow's C++ start-up chatter; errors still show. oneDNN stays as TensorFlow
     # sets it: on this project's CPUs it makes TensorFlow's convolutions 2-3x faster.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")

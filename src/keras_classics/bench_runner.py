@@ -6,6 +6,7 @@ what `--backend auto` picks against the best baseline. Never imports keras.
 from __future__ import annotations
 
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from keras_classics import autotable
-from keras_classics.tables import table
+from keras_classics.tables import markdown, table
 
 JSON_MARK = "BENCH-JSON "
 
@@ -86,11 +87,8 @@ def _brief(rows: list[dict]) -> str:
 
 
 def _speed(rows: list[dict], example: str, backend: str, path: str) -> float | None:
-    for row in rows:
-        if (row.get("example"), row.get("backend"), row.get("path")) == (example, backend, path):
-            value = row.get("samples_per_s")
-            return float(value) if isinstance(value, (int, float)) else None
-    return None
+    value = _row_of(rows, example, backend, path).get("samples_per_s")
+    return float(value) if isinstance(value, (int, float)) else None
 
 
 def _cell(value: float | None, spread: float | None = None) -> str:
@@ -172,25 +170,8 @@ def per_backend(rows: list[dict]) -> list[dict[str, str]]:
     return lines
 
 
-def markdown(lines: list[dict[str, str]]) -> str:
-    """A list of equal-keyed dicts as a Markdown table."""
-    if not lines:
-        return ""
-    keys = list(lines[0])
-    out = ["| " + " | ".join(keys) + " |", "|" + "|".join("---" for _ in keys) + "|"]
-    out += ["| " + " | ".join(line.get(key, "") for key in keys) + " |" for line in lines]
-    return "\n".join(out)
-
-
-def render(lines: list[dict[str, str]], as_markdown: bool) -> str:
-    """Plain or Markdown table."""
-    return markdown(lines) if as_markdown else table(lines)
-
-
 def machine() -> str:
     """A short description of this machine for the auto table."""
-    import os
-
     return f"{platform.machine()}, {os.cpu_count()} cores, {platform.processor() or 'cpu'}"
 
 
@@ -244,5 +225,5 @@ def bench(args) -> str:
         installed = [b for b in backends if _speed(rows, args.name, b, "package")]
         auto, reason = autotable.choose(args.name, installed, kind)
         title = f"{args.name}: training samples/s ({kind}, synthetic data); {reason}"
-    parts.insert(0, title + "\n" + render(lines, args.markdown))
+    parts.insert(0, title + "\n" + (markdown(lines) if args.markdown else table(lines)))
     return "\n".join(parts)

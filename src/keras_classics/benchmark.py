@@ -65,7 +65,6 @@ class _Path:
     """One way of training: `epoch(timer)` runs one epoch of `steps` steps."""
 
     name: str
-    model: Any
     epoch: Any
     build_s: float = 0.0
     first_step_s: float = float("nan")
@@ -86,10 +85,14 @@ class _Batches:
         self.x, self.y = training.take(self.source, order)
 
 
-def _package_path(module: ModuleType, config, data, batches: _Batches) -> _Path:
+def _build(module: ModuleType, config, data) -> tuple[keras.Model, float]:
     start = time.perf_counter()
     model = module.build_model(config, data.spec)
-    build_s = time.perf_counter() - start
+    return model, time.perf_counter() - start
+
+
+def _package_path(module: ModuleType, config, data, batches: _Batches) -> _Path:
+    model, build_s = _build(module, config, data)
 
     def epoch(timer: _Timer) -> None:
         training.fit(
@@ -97,13 +100,11 @@ def _package_path(module: ModuleType, config, data, batches: _Batches) -> _Path:
             seed=config.seed, callbacks=[timer],
         )  # fmt: skip
 
-    return _Path("package", model, epoch, build_s)
+    return _Path("package", epoch, build_s)
 
 
 def _baseline_path(module: ModuleType, config, data, batches: _Batches) -> _Path:
-    start = time.perf_counter()
-    model = module.build_model(config, data.spec)
-    build_s = time.perf_counter() - start
+    model, build_s = _build(module, config, data)
 
     def epoch(timer: _Timer) -> None:
         # What a keras-io script does: arrays in, Keras shuffles, Keras' own kernels.
@@ -113,7 +114,7 @@ def _baseline_path(module: ModuleType, config, data, batches: _Batches) -> _Path
                 callbacks=[timer],
             )  # fmt: skip
 
-    return _Path("baseline", model, epoch, build_s)
+    return _Path("baseline", epoch, build_s)
 
 
 def _run_epoch(path: _Path, warm_up: bool) -> None:
@@ -133,15 +134,15 @@ def _custom_loop(
 ) -> list[dict]:
     """An example with its own loop (the GAN, the stateful pair) times it with its `benchmark`
     hook: tuned as `train` runs it, and untuned (plain Keras) for the baseline, taking turns."""
-    runs_of = {"package": [], "baseline": []}
-    for turn in range(repeats):
-        order = ("package", "baseline") if turn % 2 == 0 else ("baseline", "package")
-        for path in order:
-            if path == "package":
-                runs_of[path].append(module.benchmark(config, data, steps, tuned=True))
-            elif baseline:
-                with fast_paths.disabled():
-                    runs_of[path].append(module.benchmark(config, data, steps, tuned=False))
+    runs_of: dict[str, list[dict]] = (
+        {"package": [], "baseline": []} if baseline else {"package": []}
+    )
+    paths = list(runs_of)
+    for turn in range(repeats):  # ABBA turns, as in `measure`
+        for path in paths if turn % 2 == 0 else paths[::-1]:
+            tuned = path == "package"
+            with contextlib.nullcontext() if tuned else fast_paths.disabled():
+                runs_of[path].append(module.benchmark(config, data, steps, tuned=tuned))
     return [
         {
             "path": path,
@@ -150,7 +151,6 @@ def _custom_loop(
             "note": "the example's own training loop",
         }
         for path, results in runs_of.items()
-        if results
     ]
 
 

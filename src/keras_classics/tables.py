@@ -18,3 +18,13 @@ def table(rows: list[dict[str, Any]], columns: list[str] | None = None) -> str:
         "  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells
     )
     return "\n".join(lines)
+
+
+def markdown(rows: list[dict[str, Any]]) -> str:
+    """The same rows as a Markdown table (for the README)."""
+    if not rows:
+        return ""
+    columns = list(rows[0])
+    lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
+    lines += ["| " + " | ".join(str(row.get(c, "")) for c in columns) + " |" for row in rows]
+    return "\n".join(lines)
