@@ -75,3 +75,13 @@ def options(tmp_path):
         return Options(**values)
 
     return make
+
+
+def explain(module, config, source=None, **context) -> list:
+    """The sections of `module`'s walkthrough (walkthroughs/<name>.py) for `config`."""
+    from keras_classics import registry
+    from keras_classics.datasets import DataSource
+
+    name = module.__name__.rsplit(".", 1)[-1]
+    where = registry.Context(source=source or DataSource(), **context)
+    return list(registry.walkthrough(name).explain(config, where))

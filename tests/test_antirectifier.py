@@ -11,7 +11,7 @@ import keras
 import numpy as np
 import pytest
 
-from conftest import BACKEND
+from conftest import BACKEND, explain
 from keras_classics import config, runs, training
 from keras_classics.datasets import DataSource, mnist
 from keras_classics.errors import UserError
@@ -132,7 +132,7 @@ def test_one_short_epoch_on_real_fashion_mnist():
 
 
 def test_explain_shows_the_seeds_shapes_and_parameter_counts():
-    sections = list(antirectifier.explain(antirectifier.Config(), DataSource(kind="synthetic")))
+    sections = list(explain(antirectifier, antirectifier.Config(), DataSource(kind="synthetic")))
     assert "synthetic twin" in sections[0].en
     text = "\n".join(section.body for section in sections)
     # The seed: (60000, 784) in, (60000, 10) out; the synthetic twin renders 1000 of them.

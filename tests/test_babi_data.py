@@ -8,8 +8,9 @@ import tarfile
 import numpy as np
 import pytest
 
-from keras_classics.datasets import DataSource, babi
+from keras_classics.datasets import DataSource, babi, babi_stories, babi_synthetic
 from keras_classics.errors import DataError, UserError
+from keras_classics.examples.families import babi_qa
 
 pytestmark = pytest.mark.backend_free  # numpy and files only: run in the jax pass
 
@@ -42,7 +43,7 @@ QA2_WORDS = (
 
 def test_tokenize_the_docstring_sentence():
     sentence = "Bob dropped the apple. Where is the apple?"
-    assert babi.tokenize(sentence) == [
+    assert babi_stories.tokenize(sentence) == [
         "Bob", "dropped", "the", "apple", ".", "Where", "is", "the", "apple", "?",
     ]  # fmt: skip
     # The original pattern yields None pieces on Python 3.7+, which broke x.strip().
@@ -50,7 +51,7 @@ def test_tokenize_the_docstring_sentence():
 
 
 def test_parse_the_first_qa1_story():
-    data = babi.parse_stories(QA1_FIRST)
+    data = babi_stories.parse_stories(QA1_FIRST)
     assert data == [
         (
             [["Mary", "moved", "to", "the", "bathroom", "."], ["John", "went", "to", "the", "hallway", "."]],
@@ -58,17 +59,19 @@ def test_parse_the_first_qa1_story():
             "bathroom",
         )
     ]  # fmt: skip
-    flat = babi.get_stories(line.encode() for line in QA1_FIRST)  # bytes, as from a tar member
+    flat = babi_stories.get_stories(
+        line.encode() for line in QA1_FIRST
+    )  # bytes, as from a tar member
     assert flat[0][0] == "Mary moved to the bathroom . John went to the hallway .".split()
 
 
 def test_only_supporting_keeps_the_supporting_facts_and_max_length_drops_long_stories():
-    data = babi.get_stories(QA2_FIRST, only_supporting=True)
+    data = babi_stories.get_stories(QA2_FIRST, only_supporting=True)
     assert data[0][0] == "Mary got the football there . Mary went back to the garden .".split()
-    whole = babi.get_stories(QA2_FIRST)
+    whole = babi_stories.get_stories(QA2_FIRST)
     assert len(whole[0][0]) == 38
-    assert babi.get_stories(QA2_FIRST, max_length=38) == []
-    assert babi.get_stories(QA2_FIRST, max_length=39) == whole
+    assert babi_stories.get_stories(QA2_FIRST, max_length=38) == []
+    assert babi_stories.get_stories(QA2_FIRST, max_length=39) == whole
 
 
 @pytest.mark.parametrize(
@@ -82,32 +85,34 @@ def test_only_supporting_keeps_the_supporting_facts_and_max_length_drops_long_st
 )
 def test_malformed_lines_name_the_file_and_line(lines, message):
     with pytest.raises(DataError, match=re.escape(message)):
-        babi.parse_stories(lines, only_supporting=True, name="in.txt")
+        babi_stories.parse_stories(lines, only_supporting=True, name="in.txt")
 
 
 def test_vectorize_pads_in_front_and_encodes_answers():
-    stories = babi.get_stories(QA1_FIRST)
-    word_idx = babi.word_index(babi.synthetic_vocab(1))
+    stories = babi_stories.get_stories(QA1_FIRST)
+    word_idx = babi_stories.word_index(babi_synthetic.synthetic_vocab(1))
     assert word_idx == QA1_WORD_INDEX
-    x, xq, y = babi.vectorize_stories(stories, word_idx, 68, 4)
+    x, xq, y = babi_stories.vectorize_stories(stories, word_idx, 68, 4)
     assert x.shape == (1, 68) and x.dtype == np.int32
     assert (
         x[0, -12:].tolist() == [5, 16, 19, 18, 9, 1, 4, 21, 19, 18, 12, 1] and not x[0, :-12].any()
     )
     assert xq[0].tolist() == [7, 13, 5, 2] and y.tolist() == [9]
-    _, _, one_hot = babi.vectorize_stories(stories, word_idx, 68, 4, one_hot=True)
+    _, _, one_hot = babi_stories.vectorize_stories(stories, word_idx, 68, 4, one_hot=True)
     assert one_hot.shape == (1, 22) and one_hot[0, 9] == 1 and one_hot.sum() == 1
     # Longer than maxlen: the last tokens are kept, as pad_sequences' default truncating='pre'.
-    assert babi.pad([[1, 2, 3, 4]], 2).tolist() == [[3, 4]]
+    assert babi_stories.pad([[1, 2, 3, 4]], 2).tolist() == [[3, 4]]
 
 
 def test_real_qa1_10k_matches_the_walkthrough(shared_data):
     stories = babi.load(1, "10k", DataSource(data_dir=shared_data / "babi"))
-    assert babi.word_index(stories.vocab) == QA1_WORD_INDEX
+    assert babi_stories.word_index(stories.vocab) == QA1_WORD_INDEX
     assert (len(stories.train), len(stories.test)) == (10000, 1000)
     assert (stories.story_maxlen, stories.query_maxlen) == (68, 4)
     assert stories.first_lines == QA1_FIRST + stories.first_lines[3:]
-    x, xq, y = babi.vectorize_stories(stories.train[:1], babi.word_index(stories.vocab), 68, 4)
+    x, xq, y = babi_stories.vectorize_stories(
+        stories.train[:1], babi_stories.word_index(stories.vocab), 68, 4
+    )
     assert x[0, -12:].tolist() == [5, 16, 19, 18, 9, 1, 4, 21, 19, 18, 12, 1]
     assert xq[0].tolist() == [7, 13, 5, 2] and y[0] == 9
 
@@ -117,8 +122,8 @@ def test_real_qa2_1k_matches_the_walkthrough(shared_data):
     assert stories.vocab == QA2_WORDS
     assert (len(stories.vocab) + 1, stories.story_maxlen, stories.query_maxlen) == (36, 552, 5)
     assert stories.first_lines[:7] == QA2_FIRST
-    word_idx = babi.word_index(stories.vocab)
-    x, xq, y = babi.vectorize_stories(stories.train[:1], word_idx, 552, 5, one_hot=True)
+    word_idx = babi_stories.word_index(stories.vocab)
+    x, xq, y = babi_stories.vectorize_stories(stories.train[:1], word_idx, 552, 5, one_hot=True)
     tail = [5, 25, 31, 29, 10, 1, 6, 21, 31, 29, 11, 1, 5, 17, 29, 15, 30, 1, 4, 35, 31, 29, 22, 1]
     tail += [5, 35, 9, 31, 29, 22, 1, 5, 35, 9, 31, 29, 16, 1]
     assert x[0, -len(tail) :].tolist() == tail and not x[0, : -len(tail)].any()
@@ -171,7 +176,7 @@ def _replay(lines):
             where, holder, dropped_at = {}, {}, {}
         if "\t" in text:
             question, answer, support = text.split("\t")
-            words = babi.tokenize(question)
+            words = babi_stories.tokenize(question)
             if words[2] == "the":  # Where is the football?
                 thing = words[3]
                 expected = where[holder[thing]] if thing in holder else dropped_at[thing]
@@ -196,38 +201,46 @@ def _replay(lines):
 
 @pytest.mark.parametrize("task", [1, 2])
 def test_the_synthetic_twin_is_consistent_and_has_the_real_vocabulary(task):
-    lines = babi.synthetic_lines(task, 300, seed=5)
+    lines = babi_synthetic.synthetic_lines(task, 300, seed=5)
     assert _replay(lines) == 300
-    stories = babi.get_stories(lines)
-    assert babi.build_vocab(stories) == babi.synthetic_vocab(task)
-    assert babi.synthetic_vocab(task) == (sorted(QA1_WORD_INDEX) if task == 1 else QA2_WORDS)
+    stories = babi_stories.get_stories(lines)
+    assert babi_stories.build_vocab(stories) == babi_synthetic.synthetic_vocab(task)
+    assert babi_synthetic.synthetic_vocab(task) == (
+        sorted(QA1_WORD_INDEX) if task == 1 else QA2_WORDS
+    )
     # The same text format: the supporting-fact parser reads it too.
-    assert babi.get_stories(lines, only_supporting=True)
-    assert babi.synthetic_lines(task, 300, seed=5) == lines
+    assert babi_stories.get_stories(lines, only_supporting=True)
+    assert babi_synthetic.synthetic_lines(task, 300, seed=5) == lines
 
 
 def test_user_stories_are_encoded_or_rejected_clearly():
-    vocab = babi.synthetic_vocab(1)
-    x, xq, notes = babi.encode_user_story(
+    vocab = babi_synthetic.synthetic_vocab(1)
+    x, xq, notes = babi_stories.encode_user_story(
         "Mary moved to the bathroom. john went to the hallway", "where is Mary?", vocab, 10, 4
     )
     assert x.tolist() == [[16, 19, 18, 9, 1, 4, 21, 19, 18, 12]]  # "Mary" cut, "john" is John
     assert xq.tolist() == [[7, 13, 5, 2]]
     assert notes == ["the story has 11 tokens; the model reads its last 10"]
     with pytest.raises(UserError, match="unknown word.*'Bob', 'kitchenette'"):
-        babi.encode_user_story("Bob went to the kitchenette.", "Where is Bob?", vocab, 68, 4)
+        babi_stories.encode_user_story(
+            "Bob went to the kitchenette.", "Where is Bob?", vocab, 68, 4
+        )
     with pytest.raises(UserError, match="give a story and a question"):
-        babi.encode_user_story("", "Where is Mary?", vocab, 68, 4)
+        babi_stories.encode_user_story("", "Where is Mary?", vocab, 68, 4)
 
 
 def test_vocab_file_round_trip(tmp_path):
-    babi.save_vocab(tmp_path, ["a", "b"], 7, 3)
-    assert babi.read_vocab(tmp_path) == {"vocab": ["a", "b"], "story_maxlen": 7, "query_maxlen": 3}
-    (tmp_path / babi.VOCAB_FILE).write_text("{broken")
+    babi_qa.save_vocab(tmp_path, ["a", "b"], 7, 3)
+    assert babi_qa.read_vocab(tmp_path) == {
+        "vocab": ["a", "b"],
+        "story_maxlen": 7,
+        "query_maxlen": 3,
+    }
+    (tmp_path / babi_qa.VOCAB_FILE).write_text("{broken")
     with pytest.raises(UserError, match="damaged"):
-        babi.read_vocab(tmp_path)
+        babi_qa.read_vocab(tmp_path)
     with pytest.raises(UserError, match="train a run first"):
-        babi.read_vocab(None)
+        babi_qa.read_vocab(None)
 
 
 def test_archive_member_names_follow_keras():

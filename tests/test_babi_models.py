@@ -9,9 +9,10 @@ import pytest
 
 from conftest import BACKEND
 from keras_classics import config, training
-from keras_classics.datasets import DataSource, babi
+from keras_classics.datasets import DataSource, babi, babi_stories
 from keras_classics.errors import UserError
 from keras_classics.examples import babi_memnn, babi_rnn
+from keras_classics.examples.families import babi_qa
 from keras_classics.runs import Run
 
 
@@ -56,7 +57,7 @@ def test_rnn_uses_one_hot_answers_and_keras_validation_split():
     assert y.shape[1] == data.spec.vocab_size == 36 and np.all(y.sum(axis=1) == 1)
     full = babi.load(2, "1k", DataSource(kind="synthetic"), train_count=200, seed=cfg.seed,
                      questions_per_story=cfg.questions_per_story)  # fmt: skip
-    word_idx = babi.word_index(full.vocab)
+    word_idx = babi_stories.word_index(full.vocab)
     expected = [word_idx[answer] for _, _, answer in full.train[190:]]
     assert vy.argmax(axis=1).tolist() == expected
     assert vx.shape == (10, data.spec.story_maxlen) and xq.shape == (190, 5)
@@ -68,7 +69,7 @@ def test_sample_answers_a_typed_story_or_says_what_is_wrong(module, tmp_path, ca
     data = module.load_data(cfg, DataSource(kind="synthetic"))
     model = module.build_model(cfg, data.spec)
     run = Run(tmp_path)
-    babi.save_vocab(run.artifacts, data.stories.vocab, data.spec.story_maxlen,
+    babi_qa.save_vocab(run.artifacts, data.stories.vocab, data.spec.story_maxlen,
                     data.spec.query_maxlen)  # fmt: skip
     story = "Mary moved to the bathroom. John went to the hallway."
     text = module.sample(

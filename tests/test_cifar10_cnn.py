@@ -7,8 +7,10 @@ import keras
 import numpy as np
 import pytest
 
+from conftest import explain
 from keras_classics import config, training
 from keras_classics.examples import cifar10_cnn
+from keras_classics.examples.families import cifar10
 from keras_classics.explaining import parameter_line
 
 
@@ -38,7 +40,7 @@ def test_shift_matches_scipy_ndimage_as_image_data_generator_used_it():
     rng = np.random.default_rng(0)
     images = rng.random((4, 32, 32, 3)).astype(np.float32)
     dy, dx = rng.uniform(-3.2, 3.2, 4), rng.uniform(-3.2, 3.2, 4)
-    ours = cifar10_cnn.shift_along(cifar10_cnn.shift_along(images, dy, 1), dx, 2)
+    ours = cifar10.shift_along(cifar10.shift_along(images, dy, 1), dx, 2)
     # ImageDataGenerator: scipy.ndimage affine_transform, order=1 (bilinear), mode='nearest'.
     expected = np.stack(
         [ndimage.shift(images[i], (-dy[i], -dx[i], 0), order=1, mode="nearest") for i in range(4)]
@@ -48,11 +50,11 @@ def test_shift_matches_scipy_ndimage_as_image_data_generator_used_it():
 
 def test_integer_shift_repeats_the_edge_and_flip_mirrors():
     image = np.arange(32 * 32, dtype=np.float32).reshape(1, 32, 32, 1)
-    shifted = cifar10_cnn.shift_along(image, np.array([3.0]), axis=2)
+    shifted = cifar10.shift_along(image, np.array([3.0]), axis=2)
     np.testing.assert_array_equal(shifted[0, :, :29], image[0, :, 3:])
     np.testing.assert_array_equal(shifted[0, :, 29:], np.repeat(image[0, :, 31:], 3, axis=1))
     rng = np.random.default_rng(3)
-    out = cifar10_cnn.shift_flip(np.repeat(image, 64, axis=0), rng, 0.0, 0.0, True)
+    out = cifar10.shift_flip(np.repeat(image, 64, axis=0), rng, 0.0, 0.0, True)
     flipped = [np.array_equal(o, image[0, :, ::-1]) for o in out]
     unchanged = [np.array_equal(o, image[0]) for o in out]
     assert all(f or u for f, u in zip(flipped, unchanged, strict=True))
@@ -61,7 +63,7 @@ def test_integer_shift_repeats_the_edge_and_flip_mirrors():
 
 def test_augmented_batches_are_fresh_bounded_and_reproducible():
     images = np.random.default_rng(1).random((40, 32, 32, 3)).astype(np.float32)
-    augmented = cifar10_cnn.ShiftFlip(images, seed=5)
+    augmented = cifar10.ShiftFlip(images, seed=5)
     assert len(augmented) == 40
     index = np.array([3, 1, 4, 15, 9])
     first, again = augmented[index], augmented[index]
@@ -70,7 +72,7 @@ def test_augmented_batches_are_fresh_bounded_and_reproducible():
     assert not np.array_equal(first, images[index])
     # Sample 3 in another batch (another epoch's order) is shifted differently.
     assert not np.array_equal(first[0], augmented[np.array([3, 1, 4, 15, 8])][0])
-    assert not np.array_equal(first, cifar10_cnn.ShiftFlip(images, seed=6)[index])
+    assert not np.array_equal(first, cifar10.ShiftFlip(images, seed=6)[index])
     assert first.min() >= images.min() and first.max() <= images.max()  # interpolation only
     batches = training.EpochBatches(augmented, np.zeros(40), batch_size=8, seed=0)
     x, y = batches[0]
@@ -88,7 +90,7 @@ def test_tiny_preset_is_valid_and_small():
 def test_explain_shows_the_seeds_shapes_count_and_the_augmentation():
     from keras_classics.datasets import DataSource
 
-    sections = list(cifar10_cnn.explain(cifar10_cnn.Config(), DataSource(kind="synthetic")))
+    sections = list(explain(cifar10_cnn, cifar10_cnn.Config(), DataSource(kind="synthetic")))
     text = "\n".join(section.body for section in sections)
     # The seed: x_train.shape (50000, 32, 32, 3), y_train.shape (50000, 10); the twin has 1000.
     assert "x_train.shape (1000, 32, 32, 3)\ny_train.shape (1000, 10)" in text

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from keras_classics.datasets import DataSource, cache, cifar10
+from keras_classics.datasets import DataSource, cache, cifar10, cifar10_synthetic
 from keras_classics.errors import DataError
 
 pytestmark = pytest.mark.backend_free  # numpy and files only: run in the jax pass
@@ -181,7 +181,7 @@ def test_synthetic_twin_shapes_determinism_and_classes():
     assert y_train.shape == (300, 1) and y_train.dtype == np.uint8
     assert x_test.shape == (50, 32, 32, 3) and y_test.shape == (50, 1)
     assert set(np.unique(y_train)) == set(range(10))
-    (again, _), _ = cifar10.synthetic(300, 50)
+    (again, _), _ = cifar10_synthetic.synthetic(300, 50)
     np.testing.assert_array_equal(x_train, again)
     assert not np.array_equal(x_train[:50], x_test)  # train and test are drawn apart
     assert x_train.std() > 30  # colourful, not blank
@@ -191,7 +191,7 @@ def test_every_synthetic_shape_is_symmetric_under_a_horizontal_flip():
     # The original's augmentation flips images left-right: the label must stay true.
     grid = np.linspace(-1.2, 1.2, 49, dtype=np.float32)
     v, u = np.meshgrid(grid, grid, indexing="ij")
-    masks = [cifar10.shape_mask(kind, u, v) for kind in range(10)]
+    masks = [cifar10_synthetic.shape_mask(kind, u, v) for kind in range(10)]
     for kind, mask in enumerate(masks):
         assert mask.any(), cifar10.SYNTHETIC_CLASS_NAMES[kind]
         np.testing.assert_array_equal(mask, mask[:, ::-1])

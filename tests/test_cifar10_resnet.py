@@ -8,11 +8,13 @@ import math
 import numpy as np
 import pytest
 
+from conftest import explain
 from keras_classics import commands, config
 from keras_classics.datasets import DataSource
 from keras_classics.errors import UserError
 from keras_classics.examples import cifar10_resnet
 from keras_classics.explaining import parameter_line
+from keras_classics.walkthroughs import cifar10_resnet as walkthrough
 
 
 def test_resnet20_v1_counts_equal_the_seed():
@@ -51,7 +53,7 @@ def test_lr_schedule_is_the_originals():
 
 def test_the_scheduler_overrides_reduce_lr_on_plateau():
     cfg = cifar10_resnet.Config()
-    log = cifar10_resnet.simulate_learning_rate(cfg, [1.0, 0.9, 0.8] + [0.8] * 12)
+    log = walkthrough.simulate_learning_rate(cfg, [1.0, 0.9, 0.8] + [0.8] * 12)
     trained = [row["trained_with"] for row in log.rows]
     after = [row["after_plateau"] for row in log.rows]
     # ReduceLROnPlateau fires after `patience` (5) epochs without improvement (epoch 8) ...
@@ -97,7 +99,7 @@ def test_a_resumed_run_keeps_the_learning_rate_rows_of_earlier_epochs(tmp_path):
     from keras_classics.runs import Run
 
     cfg = cifar10_resnet.Config()
-    earlier = cifar10_resnet.simulate_learning_rate(cfg, [1.0, 0.9])
+    earlier = walkthrough.simulate_learning_rate(cfg, [1.0, 0.9])
     run = Run.create(tmp_path, "cifar10_resnet")
     run.write_text("learning_rate.txt", earlier.table() + "\n")
     for epoch, lr in ((1, 1e-3), (2, 1e-3), (3, 1e-3)):  # epoch 3 ended before its row
@@ -111,7 +113,7 @@ def test_a_resumed_run_keeps_the_learning_rate_rows_of_earlier_epochs(tmp_path):
 
 
 def test_explain_prints_the_seeds_summary_and_the_rate_per_epoch():
-    sections = list(cifar10_resnet.explain(cifar10_resnet.Config(), DataSource(kind="synthetic")))
+    sections = list(explain(cifar10_resnet, cifar10_resnet.Config(), DataSource(kind="synthetic")))
     shapes, summary, _, schedule = (section.body for section in sections[:4])
     assert "x_train shape: (1000, 32, 32, 3)" in shapes and "y_train shape: (1000, 1)" in shapes
     rows = [line.split() for line in summary.splitlines()]

@@ -10,11 +10,14 @@ import keras
 import numpy as np
 import pytest
 
-from keras_classics import vision_networks
+from conftest import explain
+from keras_classics import runs
 from keras_classics.cli import main
 from keras_classics.datasets import DataSource, cache, imagenet, objects
 from keras_classics.errors import DataError, UserError
 from keras_classics.examples import class_activation_maps as cam
+from keras_classics.examples.families import vision_networks
+from keras_classics.registry import Context
 from vision_fixtures import trained_builtin
 
 
@@ -83,8 +86,8 @@ def test_sample_writes_heat_map_overlay_and_experiment(tmp_path, capsys):
     path = tmp_path / "triangle.png"
     keras.utils.save_img(path, image)
     out = tmp_path / "out"
-    config = dataclasses.replace(config, image=str(path), output=str(out), experiment=True)
-    result = cam.sample(config, model, None)
+    config = dataclasses.replace(config, image=str(path), experiment=True)
+    result = cam.sample(config, model, None, Context(output=out))
     for name in ("cam_heatmap.png", "cam_overlay.png", "cam_experiment.png", "cam_predictions.txt"):
         assert (out / name).is_file(), name
     assert keras.utils.load_img(out / "cam_heatmap.png").size == (128, 96)
@@ -109,7 +112,7 @@ def test_sample_without_a_run_trains_the_builtin_network_on_the_spot(tmp_path, c
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert "training the built-in network first" in out
-    run = vision_networks.newest_finished_run(tmp_path / "runs", "class_activation_maps")
+    run = runs.latest_finished(tmp_path / "runs", "class_activation_maps", with_model=True)
     assert run is not None and (run.artifacts / "cam_overlay.png").is_file()
 
 
@@ -123,7 +126,9 @@ def test_missing_or_corrupt_image_is_one_line(tmp_path, content, fragment):
     if content is not None:
         path.write_bytes(content)
     with pytest.raises(UserError, match=fragment) as error:
-        cam.sample(dataclasses.replace(config, image=str(path), output=str(tmp_path)), model, None)
+        cam.sample(
+            dataclasses.replace(config, image=str(path)), model, None, Context(output=tmp_path)
+        )
     assert "\n" not in str(error.value)
 
 
@@ -149,24 +154,24 @@ def test_cached_weights_are_used_when_present_and_checked(tmp_path, monkeypatch)
     weights.write_bytes(b"weights")
     remote = cache.RemoteFile("small.h5", "https://example.invalid/small.h5",
                               hashlib.md5(b"weights").hexdigest(), "md5", "models")  # fmt: skip
-    config = cam.Config(runs_dir=str(tmp_path / "runs"))
-    source = DataSource(offline=True)
+    config = cam.Config()
+    context = Context(source=DataSource(offline=True), runs_dir=tmp_path / "runs")
     choice = vision_networks.choose("class_activation_maps", config, None, None, (remote,),
-                                    cam.load_data, cam.train, source)  # fmt: skip
+                                    cam.load_data, cam.train, context)  # fmt: skip
     assert choice.network == "imagenet" and choice.weights == weights
     weights.write_bytes(b"truncated")
     with pytest.raises(DataError, match="corrupt"):
         vision_networks.choose("class_activation_maps", config, None, None, (remote,),
-                               cam.load_data, cam.train, source)  # fmt: skip
-    bad = dataclasses.replace(config, weights=str(tmp_path / "nowhere.h5"))
+                               cam.load_data, cam.train, context)  # fmt: skip
+    bad = dataclasses.replace(context, weights=str(tmp_path / "nowhere.h5"))
     with pytest.raises(UserError, match="no such file"):
-        vision_networks.choose("class_activation_maps", bad, None, None, (remote,),
-                               cam.load_data, cam.train, source)  # fmt: skip
+        vision_networks.choose("class_activation_maps", config, None, None, (remote,),
+                               cam.load_data, cam.train, bad)  # fmt: skip
 
 
 def test_explain_shows_the_seeds_two_tables_in_its_order(tmp_path):
-    config = cam.Config(runs_dir=str(tmp_path))  # no finished run: the untrained network
-    sections = list(cam.explain(config, DataSource(kind="synthetic")))
+    config = cam.Config()  # no finished run under tmp_path: the untrained network
+    sections = list(explain(cam, config, DataSource(kind="synthetic"), runs_dir=tmp_path))
     modified, original = sections[0].body, sections[1].body
     names = [line.split()[0] for line in modified.splitlines()[1:9]]
     # The seed's rows: ..., avg_pool, up_sampling2d_1, fc1000, predictions_2.

@@ -6,9 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from conftest import explain
 from keras_classics import config
 from keras_classics.examples import conv_lstm
 from keras_classics.explaining import parameter_line
+from keras_classics.walkthroughs import conv_lstm as walkthrough
 
 
 def test_counts_equal_the_seed_and_adadelta_is_at_keras2_rate():
@@ -36,7 +38,7 @@ def test_shifted_movies_are_noisy_movies_one_frame_later():
     # The walkthrough's check (noise switched off): frame i of noisy is frame i-1 of shifted.
     noisy, shifted = conv_lstm.generate_movies(30, 15, 40, False, np.random.RandomState(7))
     np.testing.assert_array_equal(shifted[:, :-1], noisy[:, 1:])
-    checks = conv_lstm.next_frame_check(movies=5)
+    checks = walkthrough.next_frame_check(movies=5)
     assert [k for k, _ in checks] == list(range(5))
     assert all(values == [True] * 13 for _, values in checks)  # i = 1 .. 13, as printed
     # With the noise on, the same holds once the faint borders are rounded away.
@@ -113,7 +115,7 @@ def test_demo_writes_the_prediction_png_and_gif(tmp_path, capsys):
 def test_explain_prints_the_seeds_check_as_the_seed_prints_it():
     from keras_classics.datasets import DataSource
 
-    sections = list(conv_lstm.explain(conv_lstm.Config(), DataSource()))
+    sections = list(explain(conv_lstm, conv_lstm.Config(), DataSource()))
     assert "conv_lstm: total 407,001 | trainable 406,681 | non-trainable 320" in sections[0].body
     assert "(1200, 15, 40, 40, 1)" in sections[1].body
     lines = sections[2].body.splitlines()

@@ -9,11 +9,14 @@ import keras
 import numpy as np
 import pytest
 
-from keras_classics import gradients, runs, training, vision_networks
+from conftest import explain
+from keras_classics import gradients, runs, training
 from keras_classics.cli import main
 from keras_classics.datasets import imagenet, objects
 from keras_classics.errors import UserError
 from keras_classics.examples import deep_dream as dd
+from keras_classics.examples.families import vision_networks
+from keras_classics.registry import Context
 from vision_fixtures import trained_builtin
 
 
@@ -95,10 +98,9 @@ def test_sample_uses_the_newest_run_and_writes_both_dreams(tmp_path, capsys):
     path = tmp_path / "photo.png"
     keras.utils.save_img(path, objects.one_image(5, 80, 100, seed=4)[0])
     config = dd.Config(
-        image=str(path), runs_dir=str(tmp_path / "runs"), iterations=3, num_octave=2,
-        class_iterations=300,
+        image=str(path), iterations=3, num_octave=2, class_iterations=300,
     )  # fmt: skip
-    result = dd.sample(config, None, None)
+    result = dd.sample(config, None, None, Context(runs_dir=tmp_path / "runs"))
     out = capsys.readouterr().out
     assert f"using the built-in network of {run.path}" in out and "class dream" in out
     assert (run.artifacts / "dream.png").is_file() and (run.artifacts / "class_dream.png").is_file()
@@ -113,9 +115,9 @@ def test_too_small_or_missing_image_is_one_line(tmp_path):
     path = tmp_path / "small.png"
     keras.utils.save_img(path, objects.one_image(1, 30, 30, seed=1)[0])
     for image, fragment in ((path, "too small"), (tmp_path / "none.png", "not found")):
-        changed = dataclasses.replace(config, image=str(image), output=str(tmp_path / "out"))
+        changed = dataclasses.replace(config, image=str(image))
         with pytest.raises(UserError, match=fragment) as error:
-            dd.sample(changed, model, None)
+            dd.sample(changed, model, None, Context(output=tmp_path / "out"))
         assert "\n" not in str(error.value)
 
 
@@ -140,8 +142,8 @@ def test_explain_follows_the_seed_octave_by_octave(tmp_path):
     from keras_classics.datasets import DataSource
 
     training.seed_everything(1337)
-    config = dd.Config(runs_dir=str(tmp_path))  # no finished run: the untrained network
-    sections = list(dd.explain(config, DataSource(kind="synthetic")))
+    config = dd.Config()  # no finished run under tmp_path: the untrained network
+    sections = list(explain(dd, config, DataSource(kind="synthetic"), runs_dir=tmp_path))
     assert "inception_v3: total 23,851,784" in sections[0].body
     assert "img (1, 400, 500, 3) float32" in sections[1].body
     assert "successive_shapes [(204, 255), (285, 357), (400, 500)]" in sections[2].body

@@ -34,7 +34,7 @@ def test_tiny_run_is_complete_and_reloads(name, options):
     assert all(float(row["samples_per_s"]) > 0 and float(row["epoch_time_s"]) > 0 for row in rows)
     final = run.read_json("final.json")
     assert final and all(math.isfinite(value) for value in final.values())
-    if not getattr(registry.load(name), "CUSTOM_TRAINING", False):
+    if not registry.spec(name).custom_loop:
         losses = [float(row["loss"]) for row in rows]
         assert losses[-1] < losses[0], "training loss did not fall"
     # evaluate() reloads model.keras from disk: the same numbers prove the save/load round trip.
@@ -43,7 +43,7 @@ def test_tiny_run_is_complete_and_reloads(name, options):
         assert again[key] == pytest.approx(value, rel=1e-3, abs=1e-4), key
 
 
-STANDARD = [n for n in NAMES if not getattr(registry.load(n), "CUSTOM_TRAINING", False)]
+STANDARD = [n for n in NAMES if not registry.spec(n).custom_loop]
 
 
 @pytest.mark.parametrize("name", STANDARD)

@@ -181,7 +181,7 @@ def test_tuned_training_ends_with_the_reference_weights(monkeypatch):
 def test_inputs_computed_per_batch_keep_the_pydataset_feed():
     """Augmented images (an object that makes each batch on demand) cannot become tensors once:
     they stay on the PyDataset path on every backend; plain arrays take the backend's feed."""
-    from keras_classics.examples.cifar10_cnn import ShiftFlip
+    from keras_classics.examples.families.cifar10 import ShiftFlip
 
     images = np.zeros((8, 32, 32, 3), dtype="float32")
     labels = np.zeros((8, 10), dtype="float32")

@@ -7,8 +7,9 @@ import zipfile
 import numpy as np
 import pytest
 
-from keras_classics.datasets import DataSource, fra_eng
+from keras_classics.datasets import DataSource, fra_eng, fra_eng_synthetic
 from keras_classics.errors import DataError
+from keras_classics.examples.families import seq2seq
 
 pytestmark = pytest.mark.backend_free  # numpy and files only: run in the jax pass
 
@@ -80,14 +81,14 @@ def test_the_real_file_reads_whole(shared_data):
 def test_the_real_file_gives_the_seeds_tables_and_shapes(shared_data):
     source = DataSource(data_dir=shared_data, offline=True)  # finds fra-eng/fra.txt
     pairs = fra_eng.load_pairs(source, num_samples=10000)
-    input_texts, target_texts, tables = fra_eng.prepare(pairs)
+    input_texts, target_texts, tables = seq2seq.prepare(pairs)
     assert target_texts[0] == "\tVa !\n"
     assert (tables.max_encoder_seq_length, tables.max_decoder_seq_length) == (16, 59)
     # 70 and 93 in the seed's release; this release adds '4' (inputs) and '’' (targets).
     assert (len(tables.input_characters), len(tables.target_characters)) == (71, 94)
     assert {k: tables.input_token_index[k] for k in SEED_INPUT_START} == SEED_INPUT_START
     assert {k: tables.target_token_index[k] for k in SEED_TARGET_START} == SEED_TARGET_START
-    encoder, decoder_in, decoder_target = fra_eng.vectorize(
+    encoder, decoder_in, decoder_target = seq2seq.vectorize(
         input_texts[:50], target_texts[:50], tables, pad_with_space=True
     )
     assert encoder.shape == (50, 16, 71) and decoder_in.shape == (50, 59, 94)
@@ -129,11 +130,11 @@ def test_missing_and_bad_files_are_one_line_data_errors(tmp_path):
 
 
 def test_vectorize_is_exact_with_and_without_space_padding():
-    input_texts, target_texts, tables = fra_eng.prepare([("Go.", "Va !"), ("Hi!", "Salut.")])
+    input_texts, target_texts, tables = seq2seq.prepare([("Go.", "Va !"), ("Hi!", "Salut.")])
     assert tables.input_characters == ("!", ".", "G", "H", "i", "o")
     assert tables.target_characters == ("\t", "\n", " ", "!", ".", "S", "V", "a", "l", "t", "u")
     assert (tables.max_encoder_seq_length, tables.max_decoder_seq_length) == (3, 8)
-    _, decoder_in, decoder_target = fra_eng.vectorize(input_texts, target_texts, tables)
+    _, decoder_in, decoder_target = seq2seq.vectorize(input_texts, target_texts, tables)
     chars = tables.target_characters
 
     def text(rows):
@@ -142,21 +143,21 @@ def test_vectorize_is_exact_with_and_without_space_padding():
     assert text(decoder_in[0]) == "\tVa !\n··" and text(decoder_target[0]) == "Va !\n···"
     assert text(decoder_in[1]) == "\tSalut.\n" and text(decoder_target[1]) == "Salut.\n·"
     with pytest.raises(DataError, match="no space"):
-        fra_eng.vectorize(input_texts, target_texts, tables, pad_with_space=True)
-    input_texts, target_texts, tables = fra_eng.prepare([("Go on.", "Va !"), ("Hi!", "Salut.")])
+        seq2seq.vectorize(input_texts, target_texts, tables, pad_with_space=True)
+    input_texts, target_texts, tables = seq2seq.prepare([("Go on.", "Va !"), ("Hi!", "Salut.")])
     chars = tables.target_characters
-    encoder, padded_in, padded_target = fra_eng.vectorize(input_texts, target_texts, tables, True)
+    encoder, padded_in, padded_target = seq2seq.vectorize(input_texts, target_texts, tables, True)
     assert "".join(tables.input_characters[r.argmax()] for r in encoder[1]) == "Hi!   "
     assert text(padded_in[0]) == "\tVa !\n  " and text(padded_target[0]) == "Va !\n   "
-    assert fra_eng.unknown_characters("Go, go!", tables.input_characters) == [",", "g"]
+    assert seq2seq.unknown_characters("Go, go!", tables.input_characters) == [",", "g"]
 
 
 def _noun(english):
-    return next(n for n in fra_eng.NOUNS if n[0] == english)
+    return next(n for n in fra_eng_synthetic.NOUNS if n[0] == english)
 
 
 def _adjective(english):
-    return next(a for a in fra_eng.ADJECTIVES if a[0] == english)
+    return next(a for a in fra_eng_synthetic.ADJECTIVES if a[0] == english)
 
 
 @pytest.mark.parametrize(
@@ -177,17 +178,17 @@ def _adjective(english):
 )
 def test_the_twin_grammar_agrees_and_reorders(args, pair):
     template, noun, adjective, verb, plural = args
-    got = fra_eng.translate(
-        template, _noun(noun), _adjective(adjective), fra_eng.VERBS[verb], plural
+    got = fra_eng_synthetic.translate(
+        template, _noun(noun), _adjective(adjective), fra_eng_synthetic.VERBS[verb], plural
     )
     assert got == pair
 
 
 def test_the_twin_is_seeded_and_varied():
-    pairs = fra_eng.synthetic_pairs(2000, seed=1)
-    assert pairs == fra_eng.synthetic_pairs(2000, seed=1)
-    assert pairs != fra_eng.synthetic_pairs(2000, seed=2)
+    pairs = fra_eng_synthetic.synthetic_pairs(2000, seed=1)
+    assert pairs == fra_eng_synthetic.synthetic_pairs(2000, seed=1)
+    assert pairs != fra_eng_synthetic.synthetic_pairs(2000, seed=2)
     assert len(set(pairs)) > 800
-    input_texts, target_texts, tables = fra_eng.prepare(pairs)
+    input_texts, target_texts, tables = seq2seq.prepare(pairs)
     assert all(t.startswith("\t") and t.endswith("\n") for t in target_texts)
     assert max(len(t) for t in input_texts) <= 26 and tables.max_decoder_seq_length <= 40

@@ -11,8 +11,9 @@ import zipfile
 import numpy as np
 import pytest
 
-from keras_classics.datasets import DataSource, cache, imdb
+from keras_classics.datasets import DataSource, cache, imdb, imdb_synthetic, imdb_words
 from keras_classics.errors import DataError, UserError
+from keras_classics.examples.families import imdb_reviews
 
 pytestmark = pytest.mark.backend_free  # numpy and files only: run in the jax pass
 
@@ -77,28 +78,28 @@ def test_npz_with_foreign_pickles_or_garbage_is_refused(tmp_path):
 
 
 def test_tokeniser_is_keras_text_preprocessing():
-    assert imdb.text_to_word_sequence("Great film!!<br /><br />It's a 10/10, really.") == [
+    assert imdb_words.text_to_word_sequence("Great film!!<br /><br />It's a 10/10, really.") == [
         "great", "film", "br", "br", "it's", "a", "10", "10", "really",
     ]  # fmt: skip
 
 
 def test_reverse_index_and_decode_review():
     index = {"the": 1, "and": 2, "film": 19}
-    reverse = imdb.reverse_word_index(index)
+    reverse = imdb_words.reverse_word_index(index)
     assert [reverse[i] for i in range(5)] == ["<PAD>", "<START>", "<UNK>", "<UNUSED>", "the"]
-    assert imdb.decode_review([1, 4, 22, 2, 999], reverse) == "<START> the film <UNK> ?"
+    assert imdb_words.decode_review([1, 4, 22, 2, 999], reverse) == "<START> the film <UNK> ?"
 
 
 def test_shared_word_index_is_accepted_by_content_and_altered_copies_are_not(shared_data, tmp_path):
     source = DataSource(data_dir=shared_data / "imdb", offline=True)
-    path = imdb.find_word_index(source)
-    assert cache.verify(imdb.WORD_INDEX, path) is False  # re-serialised: another md5
-    index = imdb.get_word_index(source)
+    path = imdb_words.find_word_index(source)
+    assert cache.verify(imdb_words.WORD_INDEX, path) is False  # re-serialised: another md5
+    index = imdb_words.get_word_index(source)
     assert len(index) == 88584 and index["the"] == 1 and index["br"] == 7
     index["the"] = 2
-    (tmp_path / imdb.WORD_INDEX.fname).write_text(json.dumps(index))
+    (tmp_path / imdb_words.WORD_INDEX.fname).write_text(json.dumps(index))
     with pytest.raises(DataError, match="neither its md5"):
-        imdb.find_word_index(DataSource(data_dir=tmp_path, offline=True))
+        imdb_words.find_word_index(DataSource(data_dir=tmp_path, offline=True))
 
 
 def test_aclimdb_folder_with_word_index_gives_keras_encoding(shared_data):
@@ -106,10 +107,10 @@ def test_aclimdb_folder_with_word_index_gives_keras_encoding(shared_data):
     (x, y), (xt, yt) = imdb.load(source, num_words=20000)
     assert (len(x), len(xt)) == (500, 500) and y.sum() == yt.sum() == 250
     assert all(r[0] == 1 and max(r) < 20000 for r in x)
-    reverse = imdb.reverse_word_index(imdb.get_word_index(source))
+    reverse = imdb_words.reverse_word_index(imdb_words.get_word_index(source))
     text = (shared_data / "imdb/aclImdb/train/pos/0_9.txt").read_text(encoding="utf-8")
-    encoded = [1] + [w + 3 for w in imdb.encode_text(text, imdb.get_word_index(source))]
-    assert imdb.decode_review(encoded, reverse).startswith(
+    encoded = [1] + [w + 3 for w in imdb_words.encode_text(text, imdb_words.get_word_index(source))]
+    assert imdb_words.decode_review(encoded, reverse).startswith(
         "<START> bromwell high is a cartoon comedy it ran at the same time as some other programs"
     )
     assert any(list(r) == [w if w < 20000 else 2 for w in encoded] for r in x)
@@ -141,27 +142,35 @@ def test_synthetic_twin_is_balanced_mixed_and_in_the_same_integer_space():
     assert (len(x), len(xt)) == (400, 200) and y.sum() == 200 and yt.sum() == 100
     assert all(r[0] == 1 and all(3 <= w < 100 or w == 2 for w in r[1:]) for r in x)
     assert any(2 in r for r in x)  # words ranked beyond num_words become <UNK>
-    index = imdb.synthetic_word_index()
+    index = imdb_synthetic.synthetic_word_index()
     assert index["the"] == 1 and sorted(index.values()) == list(range(1, len(index) + 1))
-    texts, labels = imdb.synthetic_texts(300, seed=3)
-    words = [set(imdb.text_to_word_sequence(t)) for t in texts]
+    texts, labels = imdb_synthetic.synthetic_texts(300, seed=3)
+    words = [set(imdb_words.text_to_word_sequence(t)) for t in texts]
     # Sentiment words of both kinds appear in both classes: no single word decides.
     for label in (0, 1):
         chosen = [w for w, lab in zip(words, labels, strict=True) if lab == label]
         assert any("not" in w for w in chosen)
-        assert any(w & set(imdb.POSITIVE) and w & set(imdb.NEGATIVE) for w in chosen)
-    assert imdb.synthetic_texts(300, seed=3)[0] == texts
+        assert any(
+            w & set(imdb_synthetic.POSITIVE) and w & set(imdb_synthetic.NEGATIVE) for w in chosen
+        )
+    assert imdb_synthetic.synthetic_texts(300, seed=3)[0] == texts
 
 
 def test_user_text_encoding_and_vocabulary_file(tmp_path):
     index = {"the": 1, "film": 19, "wonderful": 386, "rare": 30000}
-    path = imdb.save_vocabulary(tmp_path, index, num_words=1000)
-    assert imdb.read_vocabulary(tmp_path) == {"the": 1, "film": 19, "wonderful": 386}
-    assert path.name == imdb.VOCABULARY_FILE
-    assert imdb.encode_user_text("The wonderful film, zzz!", index, 1000) == [1, 4, 389, 22, 2]
+    path = imdb_reviews.save_vocabulary(tmp_path, index, num_words=1000)
+    assert imdb_reviews.read_vocabulary(tmp_path) == {"the": 1, "film": 19, "wonderful": 386}
+    assert path.name == imdb_reviews.VOCABULARY_FILE
+    assert imdb_words.encode_user_text("The wonderful film, zzz!", index, 1000) == [
+        1,
+        4,
+        389,
+        22,
+        2,
+    ]
     with pytest.raises(UserError, match="give a review"):
-        imdb.encode_user_text("  !! ", index, 1000)
+        imdb_words.encode_user_text("  !! ", index, 1000)
     with pytest.raises(UserError, match="none of the words"):
-        imdb.encode_user_text("zzz qqq", index, 1000)
+        imdb_words.encode_user_text("zzz qqq", index, 1000)
     with pytest.raises(UserError, match="no word_index.json"):
-        imdb.read_vocabulary(tmp_path / "elsewhere")
+        imdb_reviews.read_vocabulary(tmp_path / "elsewhere")

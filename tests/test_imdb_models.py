@@ -10,7 +10,7 @@ import pytest
 
 from conftest import BACKEND
 from keras_classics import config, training
-from keras_classics.datasets import DataSource, imdb
+from keras_classics.datasets import DataSource
 from keras_classics.errors import UserError
 from keras_classics.examples import (
     imdb_bidirectional_lstm,
@@ -19,6 +19,7 @@ from keras_classics.examples import (
     imdb_fasttext,
     imdb_lstm,
 )
+from keras_classics.examples.families import imdb_reviews
 from keras_classics.runs import Run
 
 CLASSIFIERS = [imdb_lstm, imdb_bidirectional_lstm, imdb_cnn, imdb_cnn_lstm, imdb_fasttext]
@@ -111,7 +112,7 @@ def test_sample_classifies_a_typed_review(module, tmp_path):
     data = module.load_data(cfg, DataSource(kind="synthetic"))
     model = module.build_model(cfg, data.spec)
     run = Run(tmp_path)
-    imdb.save_vocabulary(run.artifacts, data.word_index, cfg.max_features)
+    imdb_reviews.save_vocabulary(run.artifacts, data.word_index, cfg.max_features)
     line = module.sample(cfg, model, run)
     assert line.split()[0] in ("positive", "negative") and "P(positive)" in line
     with pytest.raises(UserError, match="give a review"):

@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+from conftest import explain
 from keras_classics import runs, training
 from keras_classics.datasets import DataSource, fra_eng
 from keras_classics.errors import DataError, UserError
@@ -116,7 +117,7 @@ def test_decoder_gives_distinct_outputs_for_distinct_inputs_after_short_training
 
 def test_explain_shows_the_tables_shapes_and_models(shared_data):
     source = DataSource(data_dir=shared_data, offline=True)
-    text = "\n".join(section.body for section in ex.explain(ex.Config(), source))
+    text = "\n".join(section.body for section in explain(ex, ex.Config(), source))
     assert "encoder_input_data.shape (10000, 16, 71)" in text
     assert "decoder_target_data.shape (10000, 59, 94)" in text
     assert "{'\\t': 0, '\\n': 1, ' ': 2, '!': 3" in text

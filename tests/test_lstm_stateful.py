@@ -6,6 +6,7 @@ import keras
 import numpy as np
 import pytest
 
+from conftest import explain
 from keras_classics import config as config_lib
 from keras_classics import runs, training
 from keras_classics.datasets import DataSource
@@ -136,7 +137,7 @@ def test_bad_settings_are_user_errors(overrides):
 
 
 def test_explain_shows_the_seeds_numbers():
-    text = "\n".join(section.body for section in ex.explain(ex.Config(), DataSource()))
+    text = "\n".join(section.body for section in explain(ex, ex.Config(), DataSource()))
     assert "-0.08453234" in text and "-0.03537864" in text
     assert "x_train.shape: (800, 1, 1)" in text and "y_test.shape: (200, 1)" in text
     assert "STATELESS LSTM WILL NOT CONVERGE" in text

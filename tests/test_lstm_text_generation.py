@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 import pytest
 
+from conftest import explain
 from keras_classics import runs
 from keras_classics.datasets import DataSource
 from keras_classics.errors import DataError, UserError
@@ -127,7 +128,7 @@ def test_bad_settings_are_user_errors():
 
 def test_explain_reproduces_the_seeds_printouts(shared_data):
     source = DataSource(data_dir=shared_data, offline=True)
-    text = "\n".join(section.body for section in ex.explain(ex.Config(), source))
+    text = "\n".join(section.body for section in explain(ex, ex.Config(), source))
     assert "corpus length: 600893" in text and "total chars: 57" in text
     assert "x.shape (200285, 40, 57)" in text and "y.shape (200285, 57)" in text
     assert "'preface\\n\\n\\nsupposing that truth is a woma'  'n'" in text

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from keras_classics import commands, config
+from conftest import explain
+from keras_classics import commands, config, runs
 from keras_classics.datasets import DataSource
 from keras_classics.examples import mnist_acgan
 from keras_classics.explaining import parameter_line
@@ -87,7 +88,7 @@ def test_learning_happens_and_the_run_has_plots_and_the_loss_table(options):
     assert final["test_discriminator_auxiliary_loss"] < np.log(10) - 0.05
     # ... and the generator is not collapsed to one constant image; the class matters.
     cfg = config.resolve(mnist_acgan.Config, mnist_acgan.PRESETS, "tiny", sets)
-    generator, _ = mnist_acgan.parts(commands.load_model(run))
+    generator, _ = mnist_acgan.parts(runs.load_model(run))
     images = mnist_acgan.generate_by_class(generator, cfg, 3, np.random.default_rng(1))
     assert images.shape == (10, 3, 28, 28) and images.std() > 1e-3
     assert np.abs(images[0, 0] - images[1, 0]).max() > 1e-4
@@ -136,7 +137,7 @@ def test_resume_after_an_interruption_matches_an_uninterrupted_run(options, monk
 
 
 def test_explain_prints_the_seeds_five_summaries_and_the_sample_weights():
-    sections = list(mnist_acgan.explain(mnist_acgan.Config(), DataSource(kind="synthetic")))
+    sections = list(explain(mnist_acgan, mnist_acgan.Config(), DataSource(kind="synthetic")))
     bodies = [section.body for section in sections]
     totals = [
         "discriminator: total 525,835 | trainable 525,835 | non-trainable 0",

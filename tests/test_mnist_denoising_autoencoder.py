@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from conftest import explain
 from keras_classics import config, runs, training
 from keras_classics.datasets import DataSource, mnist
 from keras_classics.datasets.idx import read_idx
@@ -144,7 +145,7 @@ def test_one_short_epoch_on_real_fashion_mnist_denoises():
 
 
 def test_explain_shows_the_seeds_three_models_and_the_picture_layout():
-    sections = list(dae.explain(dae.Config(), DataSource(kind="synthetic")))
+    sections = list(explain(dae, dae.Config(), DataSource(kind="synthetic")))
     text = "\n".join(section.body for section in sections)
     for total in (
         "encoder: total 69,008 | trainable 69,008",

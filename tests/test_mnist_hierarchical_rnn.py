@@ -7,6 +7,7 @@ import keras
 import numpy as np
 import pytest
 
+from conftest import explain
 from keras_classics import config, training
 from keras_classics.datasets import DataSource, mnist
 from keras_classics.errors import UserError
@@ -84,7 +85,7 @@ def test_one_short_epoch_on_real_fashion_mnist():
 
 
 def test_explain_starts_with_the_seeds_model_then_images_in_classes_out():
-    sections = list(hrnn.explain(hrnn.Config(), DataSource(kind="synthetic")))
+    sections = list(explain(hrnn, hrnn.Config(), DataSource(kind="synthetic")))
     summary = sections[0].body
     assert "mnist_hierarchical_rnn: total 199,434 | trainable 199,434 | non-trainable 0" in summary
     counts = [line.split("│")[3].strip() for line in summary.splitlines() if line.count("│") == 4]

@@ -7,6 +7,7 @@ import keras
 import numpy as np
 import pytest
 
+from conftest import explain
 from keras_classics import config
 from keras_classics.errors import UserError
 from keras_classics.examples import mnist_irnn
@@ -67,7 +68,7 @@ def test_bad_settings_are_one_line_errors():
 def test_explain_shows_the_sequences_the_identity_step_and_the_seeds_count():
     from keras_classics.datasets import DataSource
 
-    sections = list(mnist_irnn.explain(mnist_irnn.Config(), DataSource(kind="synthetic")))
+    sections = list(explain(mnist_irnn, mnist_irnn.Config(), DataSource(kind="synthetic")))
     assert "x_train.shape (1000, 784, 1)  y_train.shape (1000, 10)" in sections[0].body
     init = sections[1].body
     assert "bias all zero: True" in init

@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+from conftest import explain
 from keras_classics import config, training
 from keras_classics.datasets import DataSource, mnist
 from keras_classics.datasets.idx import read_idx
@@ -67,7 +68,7 @@ def test_mnist_cnn_learns_real_mnist_digits(shared_data):
     [(mnist_cnn, "(1000, 28, 28, 1)", "1,199,882"), (mnist_mlp, "(1000, 784)", "669,706")],
 )
 def test_explain_shows_the_data_and_the_seeds_parameter_count(module, shape, total):
-    sections = list(module.explain(module.Config(), DataSource(kind="synthetic")))
+    sections = list(explain(module, module.Config(), DataSource(kind="synthetic")))
     text = "\n".join(section.body for section in sections)
     assert f"x_train {shape} float32" in text
     labels = text.split("labels of the first 10 images (argmax of y_train): ")[1].split("\n")[0]

@@ -9,6 +9,7 @@ import dataclasses
 import numpy as np
 import pytest
 
+from conftest import explain
 from keras_classics import commands, config, runs, training
 from keras_classics.errors import UserError
 from keras_classics.examples import mnist_net2net as n2n
@@ -190,7 +191,7 @@ def test_bad_settings_are_one_line_errors():
 def test_explain_shows_the_seeds_three_summaries_then_weights_before_and_after():
     from keras_classics.datasets import DataSource
 
-    sections = list(n2n.explain(n2n.Config(), DataSource(kind="synthetic")))
+    sections = list(explain(n2n, n2n.Config(), DataSource(kind="synthetic")))
     bodies = [section.body for section in sections]
     assert "teacher: total 238,986" in bodies[1]
     assert "wider_net2wider: total 477,898" in bodies[2]

@@ -56,3 +56,53 @@ def test_opening_something_else_is_a_user_error(tmp_path):
     (tmp_path / "config.json").write_text("{broken")
     with pytest.raises(UserError, match="not valid JSON"):
         runs.Run.open(tmp_path).read_json("config.json")
+
+
+def test_execute_records_how_a_run_ends(tmp_path):
+    def started(name):
+        return runs.Run.start(tmp_path, name, {"config": {}}, {"backend": "jax"})
+
+    done = started("demo")
+    assert done.read_json("config.json") == {"example": "demo", "config": {}}
+    assert runs.execute(done, lambda: {"test_loss": 1}) == {"test_loss": 1.0}
+    assert done.status == "finished" and done.read_json("final.json") == {"test_loss": 1.0}
+
+    broken = started("demo")
+    with pytest.raises(ValueError):
+        runs.execute(broken, lambda: (_ for _ in ()).throw(ValueError("bad batch\nmore")))
+    assert broken.status == "failed" and broken.read_json("status.json")["reason"] == "bad batch"
+
+    stopped = started("demo")
+    with pytest.raises(KeyboardInterrupt):
+        runs.execute(stopped, lambda: (_ for _ in ()).throw(KeyboardInterrupt()))
+    assert stopped.read_json("status.json")["reason"] == "interrupted"
+    assert not (stopped.path / "final.json").exists()
+
+
+def test_latest_finished_skips_unfinished_and_modelless_runs(tmp_path):
+    assert runs.latest_finished(tmp_path, "demo") is None
+    older = runs.Run.start(tmp_path, "demo", {}, {})
+    older.finish({})
+    older.model_path.write_bytes(b"model")
+    newer = runs.Run.start(tmp_path, "demo", {}, {})
+    newer.finish({})  # finished but without model.keras
+    runs.Run.start(tmp_path, "demo", {}, {})  # still running
+    assert runs.latest_finished(tmp_path, "demo").path == newer.path
+    assert runs.latest_finished(tmp_path, "demo", with_model=True).path == older.path
+
+
+def test_output_folder_prefers_output_then_the_run_then_a_new_folder(tmp_path):
+    run = runs.Run.start(tmp_path, "demo", {}, {})
+    assert runs.output_folder(tmp_path / "out", run, tmp_path, "demo") == tmp_path / "out"
+    assert runs.output_folder(None, run, tmp_path, "demo") == run.artifacts
+    first = runs.output_folder(None, None, tmp_path, "demo", prefix="imagenet")
+    second = runs.output_folder(None, None, tmp_path, "demo", prefix="imagenet")
+    assert first != second and first.name.startswith("imagenet-") and second.is_dir()
+    (tmp_path / "file").write_text("")
+    with pytest.raises(UserError, match="--output"):
+        runs.output_folder(tmp_path / "file" / "sub", None, tmp_path, "demo")
+
+
+def test_loading_a_missing_model_is_a_user_error(tmp_path):
+    with pytest.raises(UserError, match="no model.keras"):
+        runs.load_model(runs.Run.start(tmp_path, "demo", {}, {}))

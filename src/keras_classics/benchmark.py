@@ -154,12 +154,12 @@ def _custom_loop(
     ]
 
 
-def _bench_data(module: ModuleType, config):
+def _bench_data(name: str, module: ModuleType, config):
     """Synthetic data for the timed epochs (None for an example with its own loop)."""
     batch = config.batch_size
     config = dataclasses.replace(config, train_samples=batch * 16, test_samples=batch)
     data = module.load_data(config, DataSource(kind="synthetic"))
-    if getattr(module, "CUSTOM_TRAINING", False) and hasattr(module, "benchmark"):
+    if registry.spec(name).own_benchmark:
         return config, data, None
     x, y = data.train
     if training.first_axis_length(x) < 1:
@@ -187,7 +187,7 @@ def measure(
     """
     module = registry.load(name)
     training.seed_everything(config.seed)
-    config, data, batches = _bench_data(module, config)
+    config, data, batches = _bench_data(name, module, config)
     batch = config.batch_size
     if batches is None:
         steps = steps or 20

@@ -77,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
         _common(command)
         if name == "explain":
             command.add_argument("--lang", choices=("en", "zh"), default="en")
+            _weights(command)
     command = sub.add_parser("train", help="train an example in a new run directory")
     command.add_argument("name", nargs="?")
     _common(command)
@@ -89,6 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
     command = sub.add_parser("sample", help="run an example's generation/inspection step")
     command.add_argument("target", metavar="NAME|RUN_DIR")
     _common(command)
+    command.add_argument(
+        "--output", type=Path, metavar="DIR", help="where to write (default: the run's artifacts)"
+    )
+    _weights(command)
     command = sub.add_parser("report", help="a table of the runs under --runs-dir")
     command.add_argument("--runs-dir", default="runs", type=Path)
     command = sub.add_parser(
@@ -121,6 +126,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     command.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     return parser
+
+
+def _weights(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--weights",
+        default="",
+        metavar="FILE",
+        help="ImageNet weight file for deep_dream / class_activation_maps (default: looked up)",
+    )
 
 
 def markdown_table() -> str:
@@ -159,6 +173,8 @@ def _options(args: argparse.Namespace, backend_name: str, reason: str = ""):
         runs_dir=getattr(args, "runs_dir", Path("runs")),
         resume=getattr(args, "resume", None),
         offline=getattr(args, "offline", False),
+        output=getattr(args, "output", None),
+        weights=getattr(args, "weights", ""),
     )
 
 

@@ -36,6 +36,12 @@ class Options:
     runs_dir: Path = Path("runs")
     resume: Path | None = None
     offline: bool = False
+    output: Path | None = None  # sample: where to write (default: the run's artifacts)
+    weights: str = ""  # sample, explain: an ImageNet weight file
+
+    def context(self) -> registry.Context:
+        """Where walkthroughs and standalone samples look and write, from these flags."""
+        return registry.Context(self.source(), Path(self.runs_dir), self.output, self.weights)
 
     def source(self, default: str = "real", data_dir: str | None = None) -> DataSource:
         return DataSource.from_env(self.data or default, self.data_dir or data_dir, self.offline)
@@ -48,14 +54,14 @@ class Options:
 def resolve_config(module: ModuleType, options: Options):
     """Defaults, preset, --set and --seed applied to the example's Config."""
     return config_lib.resolve(
-        module.Config, getattr(module, "PRESETS", {}), options.preset, options.sets, options.seed
+        module.Config, module.PRESETS, options.preset, options.sets, options.seed
     )
 
 
 # -- summary ------------------------------------------------------------------------------------
-def models_of(module: ModuleType, config) -> dict[str, keras.Model]:
+def models_of(name: str, module: ModuleType, config) -> dict[str, keras.Model]:
     """The example's models for `summary`: several where the seed shows several."""
-    if hasattr(module, "summary_models"):
+    if registry.spec(name).several_models:
         return dict(module.summary_models(config))
     return {"model": module.build_model(config)}
 
@@ -64,7 +70,7 @@ def summary(name: str, options: Options) -> str:
     """Builds the default models from the config alone (no data) and returns their summaries."""
     module = registry.load(name)
     config = resolve_config(module, options)
-    parts = [explaining.summary_text(model) for model in models_of(module, config).values()]
+    parts = [explaining.summary_text(model) for model in models_of(name, module, config).values()]
     return "\n\n".join(parts)
 
 
@@ -107,33 +113,18 @@ def train(name: str | None, options: Options) -> runs.Run:
     env = runs.environment(options.backend)
     env["backend_choice"] = options.backend_choice
     if run is None:
-        run = runs.Run.create(options.runs_dir, name)
-        run.write_json(
-            "config.json",
-            {
-                "example": name,
-                "preset": options.preset,
-                "data": source.kind,
-                # absolute, so that evaluate and sample find the same files from anywhere
-                "data_dir": str(source.data_dir.resolve()) if source.data_dir else None,
-                "config": config_lib.to_dict(config),
-            },
-        )
-        run.write_json("env.json", env)
+        record = {
+            "preset": options.preset,
+            "data": source.kind,
+            # absolute, so that evaluate and sample find the same files from anywhere
+            "data_dir": str(source.data_dir.resolve()) if source.data_dir else None,
+            "config": config_lib.to_dict(config),
+        }
+        run = runs.Run.start(options.runs_dir, name, record, env)
     else:
-        run.set_status("running")
-        run.write_json(f"env-resume-{time.strftime('%Y%m%d-%H%M%S')}.json", env)
+        run.reopen(env)
     print(_header(name, run, env), flush=True)
-    try:
-        final = module.train(config, data, run)
-    except KeyboardInterrupt:
-        run.fail("interrupted")
-        raise
-    except Exception as error:
-        run.fail(str(error).splitlines()[0] if str(error) else type(error).__name__)
-        raise
-    final = {key: float(value) for key, value in final.items()}
-    run.finish(final)
+    final = runs.execute(run, lambda: module.train(config, data, run))
     print("final: " + training.format_logs(final))
     print(f"run directory: {run.path}")
     return run
@@ -152,27 +143,12 @@ def _open_run_module(run: runs.Run, options: Options):
     return saved, module, config
 
 
-def load_model(run: runs.Run) -> keras.Model:
-    """The run's saved model.
-
-    Raises:
-        UserError: when the run has no model yet or the file is damaged.
-    """
-    if not run.model_path.is_file():
-        raise UserError(f"{run.path} has no model.keras yet (did its first epoch finish?)")
-    try:
-        return keras.models.load_model(run.model_path)
-    except (OSError, ValueError) as error:
-        first = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise UserError(f"cannot load {run.model_path}: {first}") from None
-
-
 def evaluate(run_dir: Path, options: Options) -> dict[str, float]:
     """Evaluates a run's model on its test data and records the result in the run."""
     run = runs.Run.open(run_dir)
     saved, module, config = _open_run_module(run, options)
     data = module.load_data(config, options.source_of_run(saved))
-    model = load_model(run)
+    model = runs.load_model(run)
     metrics = {key: float(value) for key, value in module.evaluate(config, data, model).items()}
     run.write_json(f"evaluation-{time.strftime('%Y%m%d-%H%M%S')}.json", metrics)
     return metrics
@@ -184,15 +160,13 @@ def latest_run(runs_dir: Path, name: str) -> runs.Run:
     Raises:
         UserError: when there is none.
     """
-    folder = Path(runs_dir) / name
-    candidates = sorted(folder.iterdir(), reverse=True) if folder.is_dir() else []
-    for path in candidates:
-        if (path / "config.json").is_file() and runs.Run(path).status == "finished":
-            return runs.Run(path)
-    raise UserError(
-        f"no finished run of {name} under {runs_dir}: train one first "
-        f"(keras-classics train {name}) or give a run directory"
-    )
+    run = runs.latest_finished(runs_dir, name)
+    if run is None:
+        raise UserError(
+            f"no finished run of {name} under {runs_dir}: train one first "
+            f"(keras-classics train {name}) or give a run directory"
+        )
+    return run
 
 
 def sample(target: str, options: Options) -> None:
@@ -200,27 +174,27 @@ def sample(target: str, options: Options) -> None:
     path = Path(target)
     if (path / "config.json").is_file():
         run = runs.Run.open(path)
+        name = run.read_json("config.json")["example"]
     else:
-        module = registry.load(target)
-        if not hasattr(module, "sample"):
-            raise UserError(f"{target} has no sampling or inspection step")
-        if not getattr(module, "SAMPLE_NEEDS_RUN", True):
-            # No run to read: the network comes from --runs-dir (or ImageNet weights), the
-            # files from --data-dir, as the flags say.
-            config = resolve_config(module, options)
-            if hasattr(config, "runs_dir") and not any(
-                item.startswith("runs_dir=") for item in options.sets
-            ):
-                config = dataclasses.replace(config, runs_dir=str(options.runs_dir))
-            training.seed_everything(config.seed)
-            module.sample(config, None, None, source=options.source())
-            return
-        run = latest_run(options.runs_dir, target)
+        name, run = target, None
+    example = registry.spec(name)
+    if not example.sample:
+        raise UserError(f"{name} has no sampling or inspection step")
+    if run is None and example.sample == "standalone":
+        # No run to read: the network comes from --runs-dir (or ImageNet weights), the files
+        # from --data-dir, as the flags say.
+        module = registry.load(name)
+        config = resolve_config(module, options)
+        training.seed_everything(config.seed)
+        module.sample(config, None, None, options.context())
+        return
+    run = run or latest_run(options.runs_dir, name)
     _, module, config = _open_run_module(run, options)
-    if not hasattr(module, "sample"):
-        raise UserError(f"{module.__name__.rsplit('.', 1)[-1]} has no sampling or inspection step")
     training.seed_everything(config.seed)
-    module.sample(config, load_model(run), run)
+    if example.sample == "standalone":
+        module.sample(config, runs.load_model(run), run, options.context())
+    else:
+        module.sample(config, runs.load_model(run), run)
 
 
 # -- data, list, report -------------------------------------------------------------------------
@@ -266,27 +240,29 @@ def report(options: Options) -> str:
 def explain(name: str, options: Options, lang: str) -> str:
     """The example's walkthrough; real data if present, else the synthetic twin (said first)."""
     module = registry.load(name)
-    if not hasattr(module, "explain"):
-        raise UserError(f"{name} has no walkthrough yet")
+    walkthrough = registry.walkthrough(name)
     config = resolve_config(module, options)
     training.seed_everything(config.seed)
-    source = options.source()
+    context = options.context()
+    source = context.source
     note = f"data: {source.kind}"
-    dataset = registry.spec(name).dataset
-    if not source.synthetic and "(built in)" in dataset:
-        note = f"data: {dataset}, made by the example as in the original"
+    example = registry.spec(name)
+    if not source.synthetic and example.builtin_data:
+        note = f"data: {example.dataset}, made by the example as in the original"
     printed = io.StringIO()  # what the example prints on the way comes after the first line
     with contextlib.redirect_stdout(printed):
         if options.data is None and not source.synthetic:
             # explain never downloads: real files if present, otherwise the twin.
-            source = dataclasses.replace(source, offline=True)
+            offline = dataclasses.replace(context, source=dataclasses.replace(source, offline=True))
             try:
-                sections = list(module.explain(config, source))
+                sections = list(walkthrough.explain(config, offline))
             except MissingDataError as error:  # a corrupt file stays an error
                 note = f"data: synthetic (real data not found offline: {error})"
                 synthetic = dataclasses.replace(source, kind="synthetic")
-                sections = list(module.explain(config, synthetic))
+                sections = list(
+                    walkthrough.explain(config, dataclasses.replace(context, source=synthetic))
+                )
         else:
-            sections = list(module.explain(config, source))
+            sections = list(walkthrough.explain(config, context))
     extra = printed.getvalue().strip()
     return "\n\n".join(part for part in (note, extra, explaining.render(sections, lang)) if part)

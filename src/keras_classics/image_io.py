@@ -61,12 +61,23 @@ def save_png(image: np.ndarray, path: Path) -> Path:
     return Path(path)
 
 
-def save_figure(figure, path: Path) -> Path:
-    """Writes a matplotlib figure as a PNG file, atomically, closes it and returns the path."""
+def save_figure(figure, path: Path, dpi: int = 100, tight: bool = True) -> Path:
+    """Writes a matplotlib figure as a PNG file, atomically, closes it and returns the path
+    (`tight`: cropped to what is drawn)."""
     import matplotlib.pyplot as plt
 
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight" if tight else None)
     plt.close(figure)
+    write_atomic(Path(path), buffer.getvalue())
+    return Path(path)
+
+
+def save_gif(frames: list, path: Path, frame_ms: int) -> Path:
+    """Writes PIL images as a looping animated GIF, atomically, and returns its path."""
+    buffer = io.BytesIO()
+    frames[0].save(
+        buffer, format="GIF", save_all=True, append_images=frames[1:], duration=frame_ms, loop=0
+    )
     write_atomic(Path(path), buffer.getvalue())
     return Path(path)

@@ -1,16 +1,50 @@
-"""The registry: every example with its dataset, task and the original's documented result.
+"""The registry: every example with its dataset, task, documented result and capabilities.
 
 Example modules are imported lazily (`load`), so `list` is instant and importing the registry
 never imports keras. Tests are generated from `EXAMPLES`, so nothing registered goes untested.
+
+The example contract: what an example module must and may define
+-----------------------------------------------------------------
+
+Every module `keras_classics/examples/<name>.py` defines (see `REQUIRED`):
+
+- `Config`: a frozen dataclass derived from `config.BaseConfig`: every hyperparameter, with the
+  original's values as defaults.
+- `PRESETS`: named overrides of `Config` (`tiny` at least: seconds, for tests).
+- `load_data(config, source) -> Data`: the data, from real files or the synthetic twin
+  (`datasets.DataSource`); a missing or corrupt file raises `UserError` before anything is written.
+- `build_model(config, spec) -> keras.Model`: the model the seed prints, compiled.
+- `train(config, data, run) -> dict`: trains (recording every epoch in `run`, see `runs.py`) and
+  returns the final test metrics.
+- `evaluate(config, data, model) -> dict`: the test metrics of a trained model.
+
+What else a module defines is declared here, in its `Example` entry, and checked by
+`check_module` (tests/test_contract.py runs it on every module):
+
+- `sample` (`Example.sample`): "run": `sample(config, model, run)` works on a trained run's
+  model; "standalone": `sample(config, model, run, context)` also works without a run
+  (`Context`: data source, runs folder, output folder, weight file); "": no sample step.
+- `custom_loop`: the example trains with its own loop (not `training.fit`, so its loss need
+  not fall like a single model's).
+- `own_benchmark`: `keras-classics bench` times the example's own training step with its
+  `benchmark(config, data, steps, tuned)` instead of `model.fit` on `build_model`.
+- `several_models`: `summary_models(config) -> {title: model}` prints several models where
+  the seed shows several.
+- `builtin_data`: the example makes its own data as the original did (no files to read).
+
+Each example has a walkthrough, `keras_classics/walkthroughs/<name>.py`, defining
+`explain(config, context)` that yields `explaining.Section`s (`context.source`: the data).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import importlib
+from pathlib import Path
 from types import ModuleType
 
 from keras_classics.backend import BACKENDS
+from keras_classics.datasets.source import DataSource
 from keras_classics.errors import UserError
 
 
@@ -24,6 +58,11 @@ class Example:
         task: what it learns, in a few words.
         documented: the result the original script claimed.
         backends: the backends it runs on (all three unless an example says otherwise).
+        sample: "run", "standalone" or "" (see the module docstring).
+        custom_loop: trains with its own loop, not `training.fit`.
+        own_benchmark: defines `benchmark`, which `bench` times instead of `model.fit`.
+        several_models: defines `summary_models`.
+        builtin_data: generates its data itself, as the original did.
     """
 
     name: str
@@ -31,6 +70,11 @@ class Example:
     task: str
     documented: str
     backends: tuple[str, ...] = BACKENDS
+    sample: str = "run"
+    custom_loop: bool = False
+    own_benchmark: bool = False
+    several_models: bool = False
+    builtin_data: bool = False
 
 
 EXAMPLES: tuple[Example, ...] = (
@@ -39,12 +83,15 @@ EXAMPLES: tuple[Example, ...] = (
         "generated sums (built in)",
         "seq2seq LSTM that learns to add two 3-digit numbers",
         "99% train/test accuracy in 100 epochs (3 digits, 50k samples, reversed)",
+        builtin_data=True,
     ),
     Example(
         "antirectifier",
         "MNIST",
         "custom Antirectifier layer (0 weights) in a digit classifier",
         "none in numbers: 'comparable accuracy' to a ReLU net with 2x bigger Dense layers",
+        sample="",
+        several_models=True,
     ),
     Example(
         "babi_memnn",
@@ -63,18 +110,22 @@ EXAMPLES: tuple[Example, ...] = (
         "CIFAR-10",
         "small convnet with real-time augmentation (shifts, flips)",
         "75% validation accuracy after 25 epochs, 79% after 50",
+        sample="",
     ),
     Example(
         "cifar10_resnet",
         "CIFAR-10",
         "ResNet v1/v2 (ResNet20 v1 default) with LR scheduler and plateau callbacks",
         "ResNet20 v1 92.16% after 200 epochs (35 s/epoch GTX1080Ti); ResNet56 v2 93.01%",
+        sample="",
     ),
     Example(
         "class_activation_maps",
         "one image; ImageNet ResNet50 or built-in net on synthetic objects",
         "class activation maps: where a ResNet50 looks for its top class",
         "none printed (a heat map); walkthrough: golden_retriever 0.827, map on the dog",
+        sample="standalone",
+        several_models=True,
     ),
     Example(
         "cnn_seq2seq",
@@ -87,12 +138,15 @@ EXAMPLES: tuple[Example, ...] = (
         "generated movies of moving squares (built in)",
         "stacked ConvLSTM2D predicting the next frame of a movie",
         "none (a picture of 7 frames fed in and 8 predicted beside the ground truth)",
+        builtin_data=True,
     ),
     Example(
         "deep_dream",
         "one image; ImageNet InceptionV3 or built-in net on synthetic objects",
         "DeepDream: gradient ascent on mixed2-5 activations over 3 octaves",
         "none (an image); walkthrough's class variant: a dog becomes Persian cat (283)",
+        sample="standalone",
+        several_models=True,
     ),
     Example(
         "imdb_bidirectional_lstm",
@@ -135,6 +189,10 @@ EXAMPLES: tuple[Example, ...] = (
         "generated uniform noise (built in)",
         "stateful vs stateless LSTM learning a moving average",
         "qualitative: with lahead < tsteps only the stateful LSTM converges",
+        custom_loop=True,
+        own_benchmark=True,
+        several_models=True,
+        builtin_data=True,
     ),
     Example(
         "lstm_text_generation",
@@ -147,42 +205,53 @@ EXAMPLES: tuple[Example, ...] = (
         "MNIST",
         "auxiliary classifier GAN: class-conditional digit generator and discriminator",
         "reasonable images after ~5 epochs, good ones by ~15; 4 min/epoch on a Titan X (TF)",
+        custom_loop=True,
+        own_benchmark=True,
+        several_models=True,
     ),
     Example(
         "mnist_cnn",
         "MNIST",
         "convnet digit classifier",
         "99.25% test accuracy after 12 epochs",
+        sample="",
     ),
     Example(
         "mnist_denoising_autoencoder",
         "MNIST",
         "convolutional autoencoder that removes N(0.5, 0.5) noise",
         "none in numbers: a picture of original, corrupted and denoised digits",
+        several_models=True,
     ),
     Example(
         "mnist_hierarchical_rnn",
         "MNIST",
         "hierarchical RNN: LSTM over rows, LSTM over row encodings",
         "train acc 0.9858, val acc 0.9864 after 5 epochs",
+        sample="",
     ),
     Example(
         "mnist_irnn",
         "MNIST",
         "IRNN (identity-initialised ReLU RNN) reading 784 pixels one by one",
         "0.93 train/test accuracy after 900 epochs",
+        sample="",
     ),
     Example(
         "mnist_mlp",
         "MNIST",
         "multilayer perceptron digit classifier",
         "98.40% test accuracy after 20 epochs",
+        sample="",
     ),
     Example(
         "mnist_net2net",
         "MNIST",
         "Net2WiderNet and Net2DeeperNet vs random-pad and random-init students",
         "val loss after 3 epochs: teacher 0.0356, net2wider 0.0270, net2deeper 0.0286",
+        sample="",
+        custom_loop=True,
+        several_models=True,
     ),
 )
 
@@ -213,3 +282,54 @@ def load(name: str) -> ModuleType:
     """Imports and returns the module of example `name` (imports keras: set the backend first)."""
     spec(name)
     return importlib.import_module(f"keras_classics.examples.{name}")
+
+
+def walkthrough(name: str) -> ModuleType:
+    """Imports and returns the walkthrough module of example `name` (it defines `explain`)."""
+    spec(name)
+    return importlib.import_module(f"keras_classics.walkthroughs.{name}")
+
+
+@dataclasses.dataclass(frozen=True)
+class Context:
+    """Where a walkthrough or a standalone sample finds its inputs and puts its outputs: the
+    command line's business, kept out of the examples' `Config`s.
+
+    Attributes:
+        source: the data choice (`--data`, `--data-dir`, `--offline`).
+        runs_dir: where trained runs are looked for (`--runs-dir`).
+        output: the folder for what a sample writes (`--output`), or None for the run's
+            artifacts or a new folder under `runs_dir`.
+        weights: an ImageNet weight file given by the user (`--weights`), or "".
+    """
+
+    source: DataSource = DataSource()
+    runs_dir: Path = Path("runs")
+    output: Path | None = None
+    weights: str = ""
+
+
+REQUIRED = ("Config", "PRESETS", "load_data", "build_model", "train", "evaluate")
+SAMPLE_KINDS = ("run", "standalone", "")
+
+
+def check_module(example: Example, module: ModuleType) -> list[str]:
+    """Where `module` breaks the contract of the module docstring (an empty list: nowhere)."""
+    problems = [f"defines no {part}" for part in REQUIRED if not hasattr(module, part)]
+    if "tiny" not in getattr(module, "PRESETS", {}):
+        problems.append("has no tiny preset")
+    declared = {
+        "sample": example.sample != "",
+        "benchmark": example.own_benchmark,
+        "summary_models": example.several_models,
+    }
+    if example.sample not in SAMPLE_KINDS:
+        problems.append(f"sample must be one of {SAMPLE_KINDS}, not {example.sample!r}")
+    for part, expected in declared.items():
+        if hasattr(module, part) != expected:
+            verb = "lacks" if expected else "defines undeclared"
+            problems.append(f"{verb} {part}")
+    for legacy in ("explain", "CUSTOM_TRAINING", "SAMPLE_NEEDS_RUN"):
+        if hasattr(module, legacy):
+            problems.append(f"defines {legacy}, which the registry entry now declares")
+    return problems

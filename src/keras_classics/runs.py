@@ -1,7 +1,16 @@
-"""Run directories: `runs/<example>/<timestamp>/` with config, environment, metrics and artifacts.
+"""Run directories and their lifecycle: `runs/<example>/<timestamp>/` with config, environment,
+metrics, checkpoint, model and artifacts.
 
-Every file is written atomically (temporary file, then rename), and a run directory is never
-reused: a second run in the same second gets a suffix.
+The lifecycle, for `keras-classics train` and for anything else that trains (the vision examples
+train their built-in network on the spot):
+
+    run = Run.start(runs_dir, example, record, env)   # config.json, env.json, status "running"
+    final = execute(run, lambda: module.train(config, data, run))   # finished/failed/interrupted
+    latest_finished(runs_dir, example) -> Run | None; load_model(run) -> keras.Model
+
+Each epoch is recorded by `training` (metrics.csv row, checkpoint, model.keras) through
+`Run.append_metrics` and the paths here. Every file is written atomically (temporary file,
+then rename), and a run directory is never reused: a second run in the same second gets a suffix.
 """
 
 from __future__ import annotations
@@ -14,7 +23,7 @@ import platform
 import sys
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +102,21 @@ class Run:
             run.set_status("running")
             return run
         raise UserError(f"could not create a new run directory under {parent}")
+
+    @classmethod
+    def start(
+        cls, runs_dir: Path, example: str, record: Mapping[str, Any], env: Mapping[str, Any]
+    ) -> Run:
+        """Creates a run of `example` with its config.json (`record`) and env.json."""
+        run = cls.create(runs_dir, example)
+        run.write_json("config.json", {"example": example, **record})
+        run.write_json("env.json", dict(env))
+        return run
+
+    def reopen(self, env: Mapping[str, Any]) -> None:
+        """Marks a run running again for --resume, keeping this session's environment beside."""
+        self.set_status("running")
+        self.write_json(f"env-resume-{time.strftime('%Y%m%d-%H%M%S')}.json", dict(env))
 
     @classmethod
     def open(cls, path: Path) -> Run:
@@ -188,6 +212,86 @@ class Run:
     def fail(self, reason: str) -> None:
         """Marks the run failed, keeping whatever finished epochs it has."""
         self.set_status("failed", reason=reason)
+
+    def interrupt(self) -> None:
+        """Marks the run stopped by the user (Ctrl-C); `--resume` continues it."""
+        self.set_status("failed", reason="interrupted")
+
+
+def first_line(error: BaseException) -> str:
+    """The first line of an error's message, or its type when it has none."""
+    text = str(error)
+    return text.splitlines()[0] if text.strip() else type(error).__name__
+
+
+def execute(run: Run, train: Callable[[], Mapping[str, Any]]) -> dict[str, float]:
+    """Calls `train()` and records how it ended: finished (with final.json), failed or
+    interrupted. Returns the final metrics as floats; re-raises what stopped it."""
+    try:
+        final = train()
+    except KeyboardInterrupt:
+        run.interrupt()
+        raise
+    except BaseException as error:
+        run.fail(first_line(error))
+        raise
+    final = {key: float(value) for key, value in final.items()}
+    run.finish(final)
+    return final
+
+
+def latest_finished(runs_dir: Path, example: str, with_model: bool = False) -> Run | None:
+    """The newest finished run of `example` under `runs_dir` (that saved its model, if asked)."""
+    folder = Path(runs_dir) / example
+    for path in sorted(folder.iterdir(), reverse=True) if folder.is_dir() else []:
+        run = Run(path)
+        if (path / "config.json").is_file() and run.status == "finished":
+            if not with_model or run.model_path.is_file():
+                return run
+    return None
+
+
+def load_model(run: Run):
+    """The run's saved model (imports keras).
+
+    Raises:
+        UserError: when the run has no model yet or the file is damaged.
+    """
+    if not run.model_path.is_file():
+        raise UserError(f"{run.path} has no model.keras yet (did its first epoch finish?)")
+    import keras
+
+    try:
+        return keras.models.load_model(run.model_path)
+    except (OSError, ValueError) as error:
+        raise UserError(f"cannot load {run.model_path}: {first_line(error)}") from None
+
+
+def output_folder(
+    output: Path | None, run: Run | None, runs_dir: Path, example: str, prefix: str = "sample"
+) -> Path:
+    """Where a sample writes: `--output`, else the run's artifacts, else a new
+    `<runs_dir>/<example>/<prefix>-<time>` folder."""
+    if output is not None:
+        folder = Path(output).expanduser()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UserError(f"--output {output}: cannot create it ({error})") from None
+        return folder
+    if run is not None:
+        return run.artifacts
+    base = Path(runs_dir) / example
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for attempt in range(1000):
+        name = f"{prefix}-{stamp}" if attempt == 0 else f"{prefix}-{stamp}-{attempt}"
+        folder = base / name
+        try:
+            folder.mkdir(parents=True)
+        except FileExistsError:
+            continue
+        return folder
+    raise UserError(f"could not create an output folder under {base}")
 
 
 def _format_metric(value: Any) -> Any:

@@ -247,8 +247,77 @@ def interactive() -> bool:
     return sys.stdout.isatty()
 
 
+class EpochLog:
+    """The per-epoch bookkeeping of every training loop, `fit`'s callback and the custom loops
+    (ACGAN, lstm_stateful, net2net) alike, so that resume is written once:
+
+        log = EpochLog(run, {"model": model}, seed=config.seed)
+        for epoch in range(log.resume(), epochs):   # restores the checkpoint, if any
+            log.begin(epoch)        # epoch e's dropout masks depend only on (seed, e)
+            ...train...
+            log.trained()           # (optional) the training part of the epoch ends here
+            ...evaluate...
+            log.end(epoch + 1, metrics, samples=len(x_train), model=model)
+
+    `end` adds epoch_time_s and samples_per_s to the row, then, in a run, saves the checkpoint
+    (every variable of every model and optimizer), model.keras and the metrics.csv row.
+    """
+
+    def __init__(self, run: Run | None, models: Mapping[str, keras.Model], seed: int):
+        self.run = run
+        self.models = dict(models)
+        self.seed = seed
+        self._start = self._train_end = 0.0
+
+    def resume(self, models: Mapping[str, keras.Model] | None = None) -> int:
+        """Restores the run's checkpoint into `models` (default: all) and returns the epochs done
+        (0 without a checkpoint)."""
+        if not has_checkpoint(self.run):
+            return 0
+        return restore_checkpoint(self.models if models is None else models, self.run)
+
+    def begin(self, epoch: int) -> None:
+        """Starts epoch `epoch` (0-based): reseeds the backend's dropout draws, starts the clock."""
+        reseed_backend_for_epoch(self.seed, epoch)
+        self._start = time.perf_counter()
+        self._train_end = 0.0
+
+    def trained(self) -> None:
+        """Marks the end of the epoch's training (validation after it is not in samples/s)."""
+        if self._start and not self._train_end:
+            self._train_end = time.perf_counter()
+
+    def end(
+        self,
+        epochs_done: int,
+        metrics: Mapping[str, Any],
+        samples: int,
+        model: keras.Model,
+        save: bool = True,
+    ) -> dict[str, Any]:
+        """Completes the row of epoch `epochs_done` (1-based) and, in a run, saves the checkpoint,
+        `model` as model.keras and the row (unless `save` is False: the caller saves later)."""
+        now = time.perf_counter()
+        train_time = (self._train_end or now) - self._start
+        row: dict[str, Any] = {"epoch": epochs_done, **metrics}
+        row["epoch_time_s"] = now - self._start
+        row["samples_per_s"] = samples / max(train_time, 1e-9)
+        if save:
+            self.save(epochs_done, [row], model)
+        return row
+
+    def save(self, epochs_done: int, rows: Sequence[Mapping[str, Any]], model: keras.Model) -> None:
+        """Writes the checkpoint after `epochs_done`, model.keras and `rows` into the run."""
+        if self.run is None:
+            return
+        save_checkpoint(self.models, self.run, epochs_done)
+        save_model(model, self.run.model_path)
+        for row in rows:
+            self.run.append_metrics(row)
+
+
 class EpochRecorder(keras.callbacks.Callback):
-    """Sets each epoch's batch order, then records metrics, timing and a checkpoint per epoch."""
+    """`fit`'s side of `EpochLog`: sets each epoch's batch order, then records the epoch."""
 
     def __init__(
         self,
@@ -256,41 +325,31 @@ class EpochRecorder(keras.callbacks.Callback):
         batches: EpochBatches,
         epochs: int,
         print_lines: bool,
-        models: Mapping[str, keras.Model] | None = None,
     ):
         super().__init__()
-        self.run = run
         self.batches = batches
         self.epochs = epochs
         self.print_lines = print_lines
-        self.extra_models = models
-        self._start = self._train_end = 0.0
+        self.log: EpochLog | None = None
+        self.run = run
+
+    def set_model(self, model: keras.Model) -> None:
+        super().set_model(model)
+        self.log = EpochLog(self.run, {"model": model}, self.batches.seed)
 
     def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
         self.batches.set_epoch(epoch)
-        reseed_backend_for_epoch(self.batches.seed, epoch)
-        self._start = time.perf_counter()
-        self._train_end = 0.0
+        self.log.begin(epoch)
 
     def on_test_begin(self, logs: Any = None) -> None:
-        if self._start and not self._train_end:
-            self._train_end = time.perf_counter()
+        self.log.trained()
 
     def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
-        now = time.perf_counter()
-        train_time = (self._train_end or now) - self._start
-        row: dict[str, Any] = {"epoch": epoch + 1}
-        row.update({key: float(value) for key, value in (logs or {}).items()})
+        metrics = {key: float(value) for key, value in (logs or {}).items()}
         learning_rate = current_learning_rate(self.model)
         if learning_rate is not None:
-            row["lr"] = learning_rate
-        row["epoch_time_s"] = now - self._start
-        row["samples_per_s"] = self.batches.num_samples / max(train_time, 1e-9)
-        if self.run is not None:
-            models = dict(self.extra_models or {"model": self.model})
-            save_checkpoint(models, self.run, epoch + 1)
-            save_model(self.model, self.run.model_path)
-            self.run.append_metrics(row)
+            metrics["lr"] = learning_rate
+        row = self.log.end(epoch + 1, metrics, self.batches.num_samples, self.model)
         if self.print_lines:
             shown = {
                 k: v for k, v in row.items() if k not in ("epoch", "epoch_time_s", "samples_per_s")
@@ -377,7 +436,7 @@ def fit(
         The Keras history (metric name -> values of the epochs run now).
     """
     batches = EpochBatches(x, y, sample_weight, batch_size=batch_size, seed=seed, shuffle=shuffle)
-    initial_epoch = restore_checkpoint({"model": model}, run) if has_checkpoint(run) else 0
+    initial_epoch = EpochLog(run, {"model": model}, seed).resume()
     if initial_epoch >= epochs:
         return {}
     # Keras may draw the first batch before `on_epoch_begin` fires: set the order now as well.

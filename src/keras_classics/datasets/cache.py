@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from keras_classics.datasets.source import DataSource
@@ -72,6 +73,40 @@ def verify(remote: RemoteFile, path: Path) -> bool | None:
     return file_digest(path, remote.hash_algorithm) == remote.file_hash
 
 
+@dataclasses.dataclass(frozen=True)
+class Located:
+    """Where one file of a dataset is, or where it was looked for: what a dataset module's
+    `locate(source)` returns per file, read by its loader and by `keras-classics data` alike.
+
+    Attributes:
+        remote: the file as Keras downloads it.
+        looked_in: the paths searched, in order.
+        path: the first of them that exists (not yet verified), or None.
+        unpacked: an extracted folder the loader reads instead of the file (bAbI, CIFAR-10,
+            aclImdb, IDX files), set only when the loader does read it, or None.
+        check: whether a file found is intact (True, False, or None when nothing is known).
+    """
+
+    remote: RemoteFile
+    looked_in: tuple[Path, ...]
+    path: Path | None = None
+    unpacked: Path | None = None
+    check: Callable[[RemoteFile, Path], bool | None] = verify
+
+
+def locate_file(
+    remote: RemoteFile,
+    source: DataSource,
+    paths: list[Path] | None = None,
+    unpacked: Path | None = None,
+    check: Callable[[RemoteFile, Path], bool | None] = verify,
+) -> Located:
+    """Looks for `remote` in `paths` (default: `candidate_paths`) without reading it."""
+    looked_in = tuple(candidate_paths(remote, source) if paths is None else paths)
+    found = next((path for path in looked_in if path.is_file()), None)
+    return Located(remote, looked_in, found, unpacked, check)
+
+
 def describe(remote: RemoteFile) -> str:
     """`name (URL, sha256 abc...)` for messages."""
     known = (
@@ -80,34 +115,42 @@ def describe(remote: RemoteFile) -> str:
     return f"{remote.fname} ({remote.origin}, {known})"
 
 
-def find(remote: RemoteFile, source: DataSource) -> Path | None:
-    """The first existing candidate path, verified.
+def find(remote: RemoteFile, source: DataSource, located: Located | None = None) -> Path | None:
+    """The file found by `located` (default: `locate_file`), verified.
 
     Raises:
         DataError: if the file found does not match its hash (corrupt or truncated).
     """
-    for path in candidate_paths(remote, source):
-        if path.is_file():
-            if verify(remote, path) is False:
-                raise DataError(
-                    f"{path} is corrupt or truncated: its {remote.hash_algorithm} does not match "
-                    f"{remote.file_hash}; delete it and download {remote.origin} again"
-                )
-            return path
-    return None
+    located = located or locate_file(remote, source)
+    path = located.path
+    if path is not None and located.check(remote, path) is False:
+        raise DataError(
+            f"{path} is corrupt or truncated: its {remote.hash_algorithm} does not match "
+            f"{remote.file_hash}; delete it and download {remote.origin} again"
+        )
+    return path
 
 
-def fetch(remote: RemoteFile, source: DataSource) -> Path:
-    """Returns a verified local copy of `remote`, downloading it if allowed.
+def fetch(
+    remote: RemoteFile,
+    source: DataSource,
+    located: Located | None = None,
+    otherwise: str = "use --data synthetic",
+) -> Path:
+    """Returns a verified local copy of `remote` (found as `located` says, by default where
+    `candidate_paths` says), downloading it into --data-dir or the Keras cache if allowed.
+    `otherwise` ends the message of a missing file: what the user can do instead.
 
     Raises:
         DataError: offline and missing, download failed, or hash mismatch.
     """
-    found = find(remote, source)
+    found = find(remote, source, located)
     if found is not None:
         return found
-    where = remote.placement_hint(source)
-    hint = f"put {remote.fname} in {where} (or pass --data-dir), or use --data synthetic"
+    where = (located.looked_in[0] if located and located.looked_in else None) or (
+        remote.placement_hint(source)
+    )
+    hint = f"put {remote.fname} in {where} (or pass --data-dir), or {otherwise}"
     if source.offline:
         raise MissingDataError(f"{describe(remote)} is not available offline: {hint}")
     import keras

@@ -2,7 +2,7 @@
 class index, exactly as `keras.applications` names, places and checks them.
 
 They live in the Keras cache (`~/.keras/models`, or `$KERAS_HOME/models`), or in `--data-dir`,
-or anywhere with `--set weights=PATH`. A missing file is downloaded from its Keras URL unless
+or anywhere with `--weights PATH`. A missing file is downloaded from its Keras URL unless
 offline; when that is impossible, one line says which file is needed, its URL and hash, and
 where to put it.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from keras_classics.datasets import cache
 from keras_classics.datasets.source import DataSource
-from keras_classics.errors import MissingDataError, UserError
+from keras_classics.errors import UserError
 
 _BASE = "https://storage.googleapis.com/tensorflow/keras-applications/"
 
@@ -54,7 +54,12 @@ CLASS_INDEX = cache.RemoteFile(
 FILES = (RESNET50, INCEPTION_V3, INCEPTION_V3_NOTOP, CLASS_INDEX)
 
 
-def locate(remote: cache.RemoteFile, source: DataSource, explicit: str = "") -> Path | None:
+def locate(source: DataSource) -> list[cache.Located]:
+    """Where each weight file and the class index are, or were looked for."""
+    return [cache.locate_file(remote, source) for remote in FILES]
+
+
+def find_weights(remote: cache.RemoteFile, source: DataSource, explicit: str = "") -> Path | None:
     """`explicit` if given, else the verified cached copy of `remote`, else None. Never downloads.
 
     Raises:
@@ -64,46 +69,24 @@ def locate(remote: cache.RemoteFile, source: DataSource, explicit: str = "") -> 
     if explicit:
         path = Path(explicit).expanduser()
         if not path.is_file():
-            raise UserError(f"--set weights={explicit}: no such file")
+            raise UserError(f"--weights {explicit}: no such file")
         return path
     return cache.find(remote, source)
 
 
 def obtain(remote: cache.RemoteFile, source: DataSource, explicit: str = "") -> Path:
-    """Like `locate`, but a missing file is downloaded from its Keras URL unless offline.
+    """Like `find_weights`, but a missing file is downloaded from its Keras URL unless offline.
 
     Raises:
         DataError: offline and missing, or the download failed: one line with the file's name,
             URL and hash and where to put it.
     """
-    found = locate(remote, source, explicit)
+    found = find_weights(remote, source, explicit)
     if found is not None:
         return found
-    hint = (
-        f"put {remote.fname} in {remote.placement_hint(source)} or pass --set weights=PATH "
-        "(or use --set network=builtin)"
+    return cache.fetch(
+        remote, source, otherwise="pass --weights PATH, or use --set network=builtin"
     )
-    if source.offline:
-        raise MissingDataError(
-            f"{cache.describe(remote)} is needed and not available offline: {hint}"
-        )
-    import keras
-
-    try:
-        path = keras.utils.get_file(
-            fname=remote.fname,
-            origin=remote.origin,
-            file_hash=remote.file_hash,
-            hash_algorithm=remote.hash_algorithm,
-            cache_dir=str(source.data_dir or cache.keras_cache_dir()),
-            cache_subdir="." if source.data_dir is not None else remote.cache_subdir,
-        )
-    except Exception as error:  # noqa: BLE001 - any download failure becomes one clear line
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise MissingDataError(
-            f"could not download {cache.describe(remote)}: {reason}; {hint}"
-        ) from None
-    return Path(path)
 
 
 def class_names(source: DataSource) -> list[tuple[str, str]] | None:

@@ -15,7 +15,8 @@ than `maxlen` dropped. Three real sources, in this order:
 The aclImdb route reproduces the integer encoding, not the order of imdb.npz (which is not
 published): reviews are read negatives first, then positives, by file id, then shuffled.
 
-Synthetic: reviews written by a small grammar (opinions on aspects of a film, negation, "but"
+The word index and tokeniser live in `imdb_words.py`. Synthetic (`imdb_synthetic.py`): reviews
+written by a small grammar (opinions on aspects of a film, negation, "but"
 clauses, ratings, neutral plot sentences) whose label is the sign of their summed sentiment, so
 word order matters ("not good") and bags of words are not enough; encoded in the same integer
 space (the same start/OOV/offset conventions, words ranked by frequency in the generated text).
@@ -23,24 +24,21 @@ space (the same start/OOV/offset conventions, words ranked by frequency in the g
 
 from __future__ import annotations
 
-import functools
-import hashlib
+import dataclasses
 import io
-import json
 import pickle
-import random
 import zipfile
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
 from keras_classics.datasets import cache
+from keras_classics.datasets.imdb_synthetic import synthetic_texts, synthetic_word_index
+from keras_classics.datasets.imdb_words import BASE, encode_text, get_word_index, locate_word_index
 from keras_classics.datasets.source import DataSource
-from keras_classics.errors import DataError, UserError
+from keras_classics.errors import DataError
 
 Arrays = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
-BASE = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 IMDB_NPZ = cache.RemoteFile(
     fname="imdb.npz",
     origin=BASE + "imdb.npz",
@@ -48,28 +46,10 @@ IMDB_NPZ = cache.RemoteFile(
     description="IMDB reviews as word ranks, 25000 train / 25000 test",
     folder="imdb",
 )
-WORD_INDEX = cache.RemoteFile(
-    fname="imdb_word_index.json",
-    origin=BASE + "imdb_word_index.json",
-    file_hash="bfafd718b763782e994055a2d397834f",
-    hash_algorithm="md5",
-    description="IMDB word -> frequency rank (88,584 words)",
-    folder="imdb",
-)
-# A copy of the word index that was re-serialised (other spacing or key order) has another md5
-# but the same content; it is accepted when the digest of its sorted (word, rank) pairs is this
-# one (88,584 entries, 'the' -> 1, ..., computed from such a copy whose entries match Keras').
-WORD_INDEX_CONTENT_SHA256 = "84d98ae00b3af23d449495aba1186255df37bf737356ab7c648341742eba38ee"
 SPLITS = ("train", "test")
-# keras.preprocessing.text's default filters: these characters become spaces.
-FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
-_TRANSLATE = str.maketrans({c: " " for c in FILTERS})
 
 
 # -- the Keras encoding -------------------------------------------------------------------------
-def text_to_word_sequence(text: str) -> list[str]:
-    """Keras' tokeniser: lower case, FILTERS to spaces, split on spaces ("<br />" -> "br")."""
-    return [word for word in text.lower().translate(_TRANSLATE).split(" ") if word]
 
 
 def encode_keras(
@@ -144,184 +124,6 @@ def _object_array(sequences: list[list[int]]) -> np.ndarray:
 
 
 # -- the word index -----------------------------------------------------------------------------
-def content_digest(index: dict[str, int]) -> str:
-    """sha256 of the sorted (word, rank) pairs: equal for copies with the same content."""
-    text = json.dumps(sorted(index.items()), ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def read_word_index(path: Path) -> dict[str, int]:
-    """A word index JSON file: {word: rank}.
-
-    Raises:
-        DataError: when it is not a JSON object of words to positive integers.
-    """
-    try:
-        index = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise DataError(f"{path} is not a readable JSON word index ({error})") from None
-    if not isinstance(index, dict) or not all(isinstance(v, int) and v > 0 for v in index.values()):
-        raise DataError(f"{path} is not a word index (expected an object of words to ranks)")
-    return index
-
-
-def word_index_matches(path: Path) -> bool:
-    """True when the file is Keras' word index: its md5, or failing that its content."""
-    if cache.verify(WORD_INDEX, path):
-        return True
-    try:
-        return content_digest(read_word_index(path)) == WORD_INDEX_CONTENT_SHA256
-    except DataError:
-        return False
-
-
-def verify(remote: cache.RemoteFile, path: Path) -> bool | None:
-    """`cache.verify`, except that the word index is also accepted by its content."""
-    if remote is WORD_INDEX:
-        return word_index_matches(path)
-    return cache.verify(remote, path)
-
-
-def find_word_index(source: DataSource) -> Path:
-    """imdb_word_index.json from --data-dir or the Keras cache (downloaded if allowed).
-
-    A file whose md5 differs from Keras' is accepted when its content is Keras' word index
-    (see WORD_INDEX_CONTENT_SHA256): re-serialised copies are common.
-
-    Raises:
-        DataError: missing offline, or present with other content.
-    """
-    for path in cache.candidate_paths(WORD_INDEX, source):
-        if not path.is_file():
-            continue
-        if word_index_matches(path):
-            return path
-        raise DataError(
-            f"{path} is corrupt or another word index: neither its md5 ({WORD_INDEX.file_hash}) "
-            f"nor its content matches Keras'; delete it and download {WORD_INDEX.origin} again"
-        )
-    return cache.fetch(WORD_INDEX, source)
-
-
-def get_word_index(source: DataSource) -> dict[str, int]:
-    """The word -> rank index of the reviews (the synthetic twin's own for synthetic data)."""
-    if source.synthetic:
-        return dict(synthetic_word_index())
-    return read_word_index(find_word_index(source))
-
-
-def reverse_word_index(word_index: dict[str, int], index_from: int = 3) -> dict[int, str]:
-    """id -> word for encoded reviews, with the walkthrough's four special tokens."""
-    shifted = {k: (v + index_from) for k, v in word_index.items()}
-    shifted["<PAD>"] = 0
-    shifted["<START>"] = 1
-    shifted["<UNK>"] = 2  # unknown
-    shifted["<UNUSED>"] = 3
-    return {value: key for key, value in shifted.items()}
-
-
-def decode_review(text, reverse_index: dict[int, str]) -> str:
-    """Word ids back to words ('?' for ids without a word)."""
-    return " ".join(reverse_index.get(int(i), "?") for i in text)
-
-
-def encode_text(text: str, word_index: dict[str, int]) -> list[int]:
-    """Raw ranks of a review's words; words missing from the index are skipped (as imdb.npz
-    skips words it has no rank for)."""
-    return [word_index[w] for w in text_to_word_sequence(text) if w in word_index]
-
-
-def try_word_index(source: DataSource) -> dict[str, int] | None:
-    """The word index if it can be had without error (None offline without the file)."""
-    try:
-        return get_word_index(source)
-    except DataError:
-        return None
-
-
-VOCABULARY_FILE = "word_index.json"
-
-
-def save_vocabulary(folder: Path, word_index: dict[str, int], num_words: int) -> Path:
-    """The words a model trained with `num_words` can see, for classifying new text later."""
-    kept = {w: r for w, r in word_index.items() if r + 3 < num_words}
-    path = Path(folder) / VOCABULARY_FILE
-    path.write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
-    return path
-
-
-def read_vocabulary(folder: Path | None) -> dict[str, int]:
-    """What `save_vocabulary` wrote.
-
-    Raises:
-        UserError: when the run has no vocabulary (its data had no word index).
-    """
-    path = None if folder is None else Path(folder) / VOCABULARY_FILE
-    if path is None or not path.is_file():
-        raise UserError(
-            f"no {VOCABULARY_FILE} among this run's artifacts (trained without the word index?)"
-        )
-    return read_word_index(path)
-
-
-def encode_user_text(
-    text: str,
-    word_index: dict[str, int],
-    num_words: int,
-    start_char: int = 1,
-    oov_char: int = 2,
-    index_from: int = 3,
-) -> list[int]:
-    """A review typed by the user in the training encoding: start, shifted ranks, OOV.
-
-    Raises:
-        UserError: empty text, or no word of it in the vocabulary.
-    """
-    words = text_to_word_sequence(text)
-    if not words:
-        raise UserError("give a review to classify: --set text='a wonderful film'")
-    ids = [word_index[w] + index_from if w in word_index else oov_char for w in words]
-    ids = [i if i < num_words else oov_char for i in ids]
-    if all(i == oov_char for i in ids):
-        raise UserError(f"none of the words of {text!r} is in this model's vocabulary")
-    return [start_char, *ids]
-
-
-def walkthrough(source: DataSource, num_words: int, maxlen: int, count: int = 3):
-    """The data steps of the IMDB walkthrough: the word index with its four special tokens,
-    decoded reviews with their labels, the shapes after padding (explaining.Section items)."""
-    from keras_classics.explaining import Section
-
-    limit = 1000 if source.synthetic else 0  # the twin: enough reviews to show, quickly
-    (x_train, y_train), (x_test, _) = load(
-        source, num_words=num_words, train_count=limit, test_count=limit
-    )
-    index = get_word_index(source)
-    reverse = reverse_word_index(index)
-    lowest = sorted(reverse.items())[:12]
-    yield Section(
-        "The word index, shifted by 3 for <PAD> 0, <START> 1, <UNK> 2, <UNUSED> 3",
-        "单词编号：原编号加 3，0-3 留给 <PAD>、<START>、<UNK>、<UNUSED>",
-        f"{len(index):,} words; ids 0-11: {dict(lowest)}",
-    )
-    body = [f"read from {describe_origin(source)}"]
-    for i in range(min(count, len(x_train))):
-        body.append(f"x_train[{i}][:30] = {list(x_train[i][:30])}")
-        body.append(decode_review(x_train[i], reverse))
-        body.append(f"y_train[{i}] = {y_train[i]}")
-    yield Section(
-        f"The first {count} training reviews decoded (num_words={num_words}; 1 = positive)",
-        f"解码前 {count} 条训练评论（y_train 的 0 和 1 分别代表差评和好评）",
-        "\n".join(body),
-    )
-    lengths = np.array([len(x) for x in x_train])
-    padded = (len(x_train), maxlen)
-    yield Section(
-        f"Shapes after pad_sequences(maxlen={maxlen}): long reviews keep their last {maxlen} words",
-        "pad_sequences 之后 x_train 和 y_train 的 shape",
-        f"{len(x_train)} train / {len(x_test)} test reviews; mean length {lengths.mean():.0f}, "
-        f"{(lengths > maxlen).mean():.0%} longer than {maxlen}\n{padded}\n{y_train.shape}",
-    )
 
 
 # -- files --------------------------------------------------------------------------------------
@@ -408,141 +210,6 @@ def _review_id(path: Path) -> tuple[int, str]:
 
 
 # -- the synthetic twin -------------------------------------------------------------------------
-POSITIVE = (
-    "good", "great", "excellent", "wonderful", "brilliant", "superb", "enjoyable",
-    "beautiful", "funny", "moving", "charming", "clever", "touching", "fantastic",
-)  # fmt: skip
-NEGATIVE = (
-    "bad", "terrible", "awful", "boring", "dull", "horrible", "weak", "stupid", "poor",
-    "pointless", "predictable", "annoying", "lame", "silly",
-)  # fmt: skip
-ASPECTS = (
-    "acting", "plot", "story", "script", "direction", "music", "ending", "cast", "dialogue",
-    "photography", "soundtrack", "pacing", "camera work", "humour",
-)  # fmt: skip
-FILMS = ("movie", "film")
-INTENSIFIERS = ("very", "really", "quite", "so", "truly", "pretty", "extremely")
-LIKES = ("loved", "enjoyed", "liked", "adored")
-LIKE = ("love", "enjoy", "like", "adore")
-DISLIKES = ("hated", "disliked")
-NUMBERS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-NAMES = ("john", "mary", "robert", "anna", "peter", "susan", "michael", "laura", "paul", "kate")
-PEOPLE = ("man", "woman", "boy", "girl", "family", "detective", "soldier", "teacher")
-PLOTS = (
-    "returns to his home town", "falls in love", "tries to find the truth", "loses everything",
-    "goes to war", "moves to a new city", "looks for her father", "solves a murder",
-)  # fmt: skip
-WHEN = ("last week", "on tv", "at the cinema", "with my wife", "with my friends", "years ago")
-
-
-def _review(rng: random.Random) -> tuple[str, float]:
-    """One review and its summed sentiment."""
-    pick = rng.choice
-
-    def adjective() -> tuple[str, float]:
-        good = rng.random() < 0.5
-        return pick(POSITIVE if good else NEGATIVE), (1.0 if good else -1.0)
-
-    def opinion() -> tuple[str, float]:
-        kind = rng.randrange(9)
-        word, polarity = adjective()
-        aspect, film = pick(ASPECTS), pick(FILMS)
-        very = pick(INTENSIFIERS) + " " if rng.random() < 0.4 else ""
-        if kind == 0:
-            return f"the {aspect} was {very}{word}", polarity
-        if kind == 1:  # negation flips the adjective
-            return f"the {aspect} was not {very}{word}", -polarity
-        if kind == 2:
-            return f"it was a {very}{word} {film}", polarity
-        if kind == 3:
-            article = "an" if word[0] in "aeiou" else "a"
-            return f"it is not {article} {word} {film}", -polarity
-        if kind == 4:
-            liked = rng.random() < 0.5
-            verb = pick(LIKES) if liked else pick(DISLIKES)
-            return f"i {verb} this {film}", 1.0 if liked else -1.0
-        if kind == 5:
-            return f"i did not {pick(LIKE)} this {film} at all", -1.0
-        if kind == 6:  # the clause after "but" counts more
-            other, other_polarity = adjective()
-            return (
-                f"the {aspect} was {word} but the {pick(ASPECTS)} was {other}",
-                0.5 * polarity + 1.5 * other_polarity,
-            )
-        if kind == 7:
-            score = rng.randint(1, 10)
-            return f"{NUMBERS[score - 1]} out of ten", (score - 5.5) / 2.25
-        recommend = rng.random() < 0.5
-        return f"i would {'' if recommend else 'not '}recommend it", 1.0 if recommend else -1.0
-
-    def neutral() -> str:
-        kind = rng.randrange(5)
-        if kind == 0:
-            return f"i saw this {pick(FILMS)} {pick(WHEN)}"
-        if kind == 1:
-            return f"it is about a {pick(PEOPLE)} who {pick(PLOTS)}"
-        if kind == 2:
-            return f"the {pick(FILMS)} stars {pick(NAMES)} and {pick(NAMES)}"
-        if kind == 3:
-            return f"the {pick(ASPECTS)} reminded me of an old {pick(FILMS)}"
-        return "<br /><br />"
-
-    sentences, total = [], 0.0
-    for _ in range(rng.randint(4, 12)):
-        if rng.random() < 0.4:
-            sentences.append(neutral())
-        else:
-            text, value = opinion()
-            sentences.append(text)
-            total += value
-    return ". ".join(s.capitalize() for s in sentences) + ".", total
-
-
-def synthetic_texts(count: int, seed: int) -> tuple[list[str], np.ndarray]:
-    """`count` generated reviews, half positive and half negative (clear-cut ones only)."""
-    rng = random.Random(seed)  # scalar draws: several times faster than NumPy's Generator
-    texts: list[str] = []
-    labels: list[int] = []
-    wanted = {0: count // 2, 1: count - count // 2}
-    while len(texts) < count:
-        text, total = _review(rng)
-        label = int(total > 0)
-        if abs(total) < 0.5 or not wanted[label]:
-            continue
-        wanted[label] -= 1
-        texts.append(text)
-        labels.append(label)
-    return texts, np.array(labels, dtype="int64")
-
-
-@functools.lru_cache(maxsize=1)
-def synthetic_word_index() -> dict[str, int]:
-    """Every word the generator writes, ranked by its frequency in 2,000 generated reviews."""
-    texts, _ = synthetic_texts(2000, seed=0)
-    counts = Counter(w for text in texts for w in text_to_word_sequence(text))
-    words = {
-        w
-        for group in (
-            POSITIVE,
-            NEGATIVE,
-            ASPECTS,
-            FILMS,
-            INTENSIFIERS,
-            LIKES,
-            LIKE,
-            DISLIKES,
-            NUMBERS,
-            NAMES,
-            PEOPLE,
-            PLOTS,
-            WHEN,
-        )  # fmt: skip
-        for phrase in group
-        for w in phrase.split()
-    }
-    words |= set(counts)
-    ranked = sorted(words, key=lambda w: (-counts[w], w))
-    return {w: rank for rank, w in enumerate(ranked, 1)}
 
 
 # -- loading ------------------------------------------------------------------------------------
@@ -558,6 +225,15 @@ def describe_origin(source: DataSource) -> str:
         f"{folder}, encoded with the word index: the same integer encoding as imdb.npz, but "
         "another review order, so x_train[0] is not the seed's first review"
     )
+
+
+def locate(source: DataSource) -> list[cache.Located]:
+    """imdb.npz (an aclImdb/ folder of raw reviews stands in for it when there is no
+    imdb.npz) and the word index."""
+    npz = cache.locate_file(IMDB_NPZ, source)
+    if npz.path is None:
+        npz = dataclasses.replace(npz, unpacked=find_aclimdb(source))
+    return [npz, locate_word_index(source)]
 
 
 def load(
@@ -604,24 +280,21 @@ def load(
             raw.append(([encode_text(t, index) for t in texts], labels))
         (x_train, y_train), (x_test, y_test) = encode_keras(raw[0], raw[1], **options)
     else:
-        npz = cache.find(IMDB_NPZ, source)
-        folder = find_aclimdb(source) if npz is None else None
-        if folder is not None:
+        npz_at, _ = locate(source)
+        if npz_at.unpacked is not None:
             index = get_word_index(source)
             raw = []
             for split in SPLITS:
-                texts, labels = read_aclimdb(folder, split)
+                texts, labels = read_aclimdb(npz_at.unpacked, split)
                 raw.append(([encode_text(t, index) for t in texts], labels))
             train, test = raw
         else:
-            if npz is None:
-                try:
-                    npz = cache.fetch(IMDB_NPZ, source)
-                except DataError as error:
-                    raise type(error)(
-                        f"{error}; or put aclImdb/ (raw reviews) and imdb_word_index.json in "
-                        "--data-dir"
-                    ) from None
+            try:
+                npz = cache.fetch(IMDB_NPZ, source, npz_at)
+            except DataError as error:
+                raise type(error)(
+                    f"{error}; or put aclImdb/ (raw reviews) and imdb_word_index.json in --data-dir"
+                ) from None
             train, test = read_npz(npz)
         (x_train, y_train), (x_test, y_test) = encode_keras(train, test, **options)
     if train_count:

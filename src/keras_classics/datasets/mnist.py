@@ -7,6 +7,7 @@ original IDX files in `--data-dir`; Fashion-MNIST from the Keras cache or from D
 
 from __future__ import annotations
 
+import dataclasses
 import zipfile
 from pathlib import Path
 
@@ -53,6 +54,7 @@ IDX_NAMES = (
     "t10k-labels-idx1-ubyte.gz",
 )
 DATASETS = ("mnist", "fashion_mnist")
+FOLDERS = {"mnist": "mnist", "fashion_mnist": "fashion-mnist"}  # subfolders of a --data-dir
 FASHION_CLASSES = (
     "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
     "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
@@ -65,8 +67,8 @@ def load(dataset: str, source: DataSource, train_count: int = 0, test_count: int
     Args:
         dataset: "mnist" or "fashion_mnist".
         source: real or synthetic, data folder, offline.
-        train_count: for synthetic data, how many training images to render (0 = 60000);
-            real data always loads whole and the caller slices it.
+        train_count: at most the first N training images (0 = all 60000), real or synthetic
+            (the synthetic twin renders only those).
         test_count: the same for the test split (0 = 10000).
 
     Raises:
@@ -81,15 +83,36 @@ def load(dataset: str, source: DataSource, train_count: int = 0, test_count: int
             train_count=train_count or 60000,
             test_count=test_count or 10000,
         )
-    if dataset == "mnist":
-        idx_dir = next(filter(None, map(idx_folder, source.folders("mnist"))), None)
-        if idx_dir is not None:
-            return load_idx_folder(idx_dir)
-        try:
-            return load_npz(cache.fetch(MNIST_NPZ, source))
-        except DataError as error:
-            raise type(error)(f"{error}{_partial_idx_note(source)}") from None
-    return load_fashion(source)
+    (x_train, y_train), (x_test, y_test) = _load_real(dataset, source)
+    return _first((x_train, y_train), train_count), _first((x_test, y_test), test_count)
+
+
+def _first(split: tuple[np.ndarray, np.ndarray], count: int) -> tuple[np.ndarray, np.ndarray]:
+    return split if not count else (split[0][:count], split[1][:count])
+
+
+def _load_real(dataset: str, source: DataSource) -> Arrays:
+    located = locate(source, dataset)
+    if located[0].unpacked is not None:
+        return load_idx_folder(located[0].unpacked)
+    try:
+        paths = [cache.fetch(where.remote, source, where) for where in located]
+    except DataError as error:
+        note = _partial_idx_note(source) if dataset == "mnist" else ""
+        raise type(error)(f"{error}{note}") from None
+    return load_npz(paths[0]) if dataset == "mnist" else load_idx_folder(paths[0].parent)
+
+
+def locate(source: DataSource, dataset: str = "mnist") -> list[cache.Located]:
+    """mnist.npz, or Fashion-MNIST's four .gz files, with the IDX folder that stands in for
+    them: one in --data-dir first; for Fashion-MNIST, Debian's package when the Keras cache
+    lacks the files."""
+    folder = next(filter(None, map(idx_folder, source.folders(FOLDERS[dataset]))), None)
+    remotes = (MNIST_NPZ,) if dataset == "mnist" else FASHION_FILES
+    found = [cache.locate_file(remote, source) for remote in remotes]
+    if folder is None and dataset == "fashion_mnist" and not all(f.path for f in found):
+        folder = idx_folder(DEBIAN_FASHION_DIR)
+    return [dataclasses.replace(where, unpacked=folder) for where in found]
 
 
 def idx_folder(folder: Path | None) -> Path | None:
@@ -131,18 +154,3 @@ def load_npz(path: Path) -> Arrays:
             return (data["x_train"], data["y_train"]), (data["x_test"], data["y_test"])
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
         raise DataError(f"{path} is not a valid mnist.npz ({error}); delete it and retry") from None
-
-
-def load_fashion(source: DataSource) -> Arrays:
-    """Fashion-MNIST from --data-dir, the Keras cache, or Debian's package (in that order)."""
-    folder = next(filter(None, map(idx_folder, source.folders("fashion-mnist"))), None)
-    if folder is None:
-        paths = [cache.find(remote, source) for remote in FASHION_FILES]
-        if all(paths):
-            folder = paths[0].parent
-    if folder is None and idx_folder(DEBIAN_FASHION_DIR):
-        folder = DEBIAN_FASHION_DIR
-    if folder is None:
-        paths = [cache.fetch(remote, source) for remote in FASHION_FILES]
-        folder = paths[0].parent
-    return load_idx_folder(folder)

@@ -56,13 +56,19 @@ def read_text(path: Path) -> str:
     return text
 
 
+def locate(source: DataSource) -> list[cache.Located]:
+    """Where nietzsche.txt is, or was looked for."""
+    return [cache.locate_file(NIETZSCHE, source)]
+
+
 def find_nietzsche(source: DataSource) -> Path:
     """A local nietzsche.txt (data dir, data dir/nietzsche, Keras cache) or a download.
 
     Raises:
         DataError: missing offline or download failure.
     """
-    return cache.fetch(NIETZSCHE, source)
+    (located,) = locate(source)
+    return cache.fetch(NIETZSCHE, source, located)
 
 
 def load(source: DataSource, text_path: str = "", min_chars: int = 0, seed: int = 0) -> str:

@@ -40,8 +40,9 @@ import numpy as np
 
 from keras_classics import training
 from keras_classics.config import BaseConfig
-from keras_classics.datasets import DataSource, babi
+from keras_classics.datasets import DataSource, babi, babi_stories
 from keras_classics.errors import UserError
+from keras_classics.examples.families import babi_qa
 from keras_classics.runs import Run
 
 RNN_LAYERS = {
@@ -140,11 +141,11 @@ def load_data(config: Config, source: DataSource) -> Data:
         questions_per_story=config.questions_per_story,
     )
     spec = DataSpec(len(stories.vocab) + 1, stories.story_maxlen, stories.query_maxlen)
-    word_idx = babi.word_index(stories.vocab)
-    x, xq, y = babi.vectorize_stories(
+    word_idx = babi_stories.word_index(stories.vocab)
+    x, xq, y = babi_stories.vectorize_stories(
         stories.train, word_idx, spec.story_maxlen, spec.query_maxlen, one_hot=True
     )
-    tx, txq, ty = babi.vectorize_stories(
+    tx, txq, ty = babi_stories.vectorize_stories(
         stories.test, word_idx, spec.story_maxlen, spec.query_maxlen, one_hot=True
     )
     train, validation = split_validation(((x, xq), y), config.validation_split)
@@ -177,7 +178,7 @@ def train(config: Config, data: Data, run: Run | None) -> dict[str, float]:
     """Trains with 5% of the training questions held out for validation, then tests."""
     model = build_model(config, data.spec)
     if run is not None:  # what `sample` needs to read new stories
-        babi.save_vocab(
+        babi_qa.save_vocab(
             run.artifacts, data.stories.vocab, data.spec.story_maxlen, data.spec.query_maxlen
         )
     x, y = data.train
@@ -206,45 +207,8 @@ def evaluate(config: Config, data: Data, model: keras.Model) -> dict[str, float]
 # -- Sampling -----------------------------------------------------------------------------------
 def sample(config: Config, model: keras.Model, run: Run | None) -> str:
     """Answers `--set story="..." --set question="..."` with the trained model."""
-    text = babi.answer(model, config.story, config.question, None if run is None else run.artifacts)
+    text = babi_qa.answer(
+        model, config.story, config.question, None if run is None else run.artifacts
+    )
     print(text)
     return text
-
-
-# -- Walkthrough --------------------------------------------------------------------------------
-def explain(config: Config, source: DataSource):
-    """The walkthrough: the first story, the word index, its vectors, shapes, the model."""
-    from keras_classics.explaining import Section, summary_text
-
-    data = load_data(config, source)
-    stories = data.stories
-    first = next(i for i, line in enumerate(stories.first_lines) if "\t" in line)
-    yield Section(
-        f"The first example of qa{config.task} ({config.size})",
-        "第一个示例",
-        "\n".join(stories.first_lines[: first + 1]),
-    )
-    word_idx = babi.word_index(stories.vocab)
-    yield Section(
-        f"The word index ({len(word_idx)} words; 0 pads, so vocab_size = {data.spec.vocab_size})",
-        "单词映射",
-        str(word_idx),
-    )
-    story, query, answer = stories.train[0]
-    x, y = data.train
-    with np.printoptions(linewidth=75):
-        body = f"{(story, query, answer)}\n{x[0][0]}\n{x[1][0]}\n{y[0]}"
-    yield Section(
-        "The first story, question and one-hot answer after encoding",
-        "上面的材料编码后为（答案是 one-hot 编码，所以 loss 用 categorical_crossentropy）",
-        body,
-    )
-    yield Section(
-        "Training data shapes (before the 5% validation split)",
-        "训练数据 shape",
-        f"x.shape = {(len(stories.train), data.spec.story_maxlen)}\n"
-        f"xq.shape = {(len(stories.train), data.spec.query_maxlen)}\n"
-        f"y.shape = {(len(stories.train), data.spec.vocab_size)}\n"
-        f"story_maxlen, query_maxlen = {data.spec.story_maxlen}, {data.spec.query_maxlen}",
-    )
-    yield Section("The model", "神经网络结构", summary_text(build_model(config, data.spec)))

@@ -49,11 +49,12 @@ import time
 import keras
 import numpy as np
 
-from keras_classics import training
+from keras_classics import image_io, training
 from keras_classics.config import BaseConfig
 from keras_classics.datasets import DataSource, fra_eng
-from keras_classics.datasets.fra_eng import Data, DataSpec, spec_of
 from keras_classics.errors import UserError
+from keras_classics.examples.families import seq2seq
+from keras_classics.examples.families.seq2seq import Data, DataSpec, spec_of
 from keras_classics.runs import Run
 
 
@@ -107,11 +108,11 @@ def load_data(config: Config, source: DataSource) -> Data:
     pairs = fra_eng.load_pairs(
         source, config.num_samples, config.data_path, config.malformed, config.seed
     )
-    input_texts, target_texts, tables = fra_eng.prepare(pairs)
-    encoder_input, decoder_input, decoder_target = fra_eng.vectorize(
+    input_texts, target_texts, tables = seq2seq.prepare(pairs)
+    encoder_input, decoder_input, decoder_target = seq2seq.vectorize(
         input_texts, target_texts, tables, pad_with_space=False
     )
-    split = fra_eng.split_at(len(pairs), config.validation_split)
+    split = seq2seq.split_at(len(pairs), config.validation_split)
     train = ((encoder_input[:split], decoder_input[:split]), decoder_target[:split])
     test = ((encoder_input[split:], decoder_input[split:]), decoder_target[split:])
     return Data(
@@ -185,16 +186,8 @@ def build_model(config: Config, spec: DataSpec | None = None) -> keras.Model:
     return model
 
 
-def in_chunks(x: np.ndarray, size: int):
-    """(chunk, rows) pairs of `size` rows, the last zero-padded: one input shape to compile."""
-    for start in range(0, len(x), size):
-        chunk = x[start : start + size]
-        padding = np.zeros((size - len(chunk), *chunk.shape[1:]), dtype=chunk.dtype)
-        yield np.concatenate([chunk, padding]), len(chunk)
-
-
 def decode_sequences(
-    model: keras.Model, encoder_input: np.ndarray, tables: fra_eng.TokenTables, batch_size: int
+    model: keras.Model, encoder_input: np.ndarray, tables: seq2seq.TokenTables, batch_size: int
 ) -> tuple[list[str], np.ndarray]:
     """Greedy decoding of many sentences, `batch_size` at a time (see `decode_batch`).
 
@@ -202,7 +195,7 @@ def decode_sequences(
         The sentences (up to '\\n') and their final decoder inputs (for the attention plot).
     """
     decoded, decoder_inputs = [], []
-    for chunk, rows in in_chunks(encoder_input, min(batch_size, len(encoder_input))):
+    for chunk, rows in seq2seq.in_chunks(encoder_input, min(batch_size, len(encoder_input))):
         sentences, in_decoder = decode_batch(model, chunk, tables)
         decoded += sentences[:rows]
         decoder_inputs.append(in_decoder[:rows])
@@ -210,7 +203,7 @@ def decode_sequences(
 
 
 def decode_batch(
-    model: keras.Model, encoder_input: np.ndarray, tables: fra_eng.TokenTables
+    model: keras.Model, encoder_input: np.ndarray, tables: seq2seq.TokenTables
 ) -> tuple[list[str], np.ndarray]:
     """The original's loop: run the model, take the argmax at position i, write it into the
     decoder input at i + 1; stop when every sentence has a '\\n'."""
@@ -255,7 +248,7 @@ def train(config: Config, data: Data, run: Run | None) -> dict[str, float]:
     )
     count = min(config.decode_samples, len(data.train[1]))
     decoded, _ = decode_sequences(model, data.train[0][0][:count], data.tables, config.batch_size)
-    report = fra_eng.translation_report(data.input_texts[:count], decoded)
+    report = seq2seq.translation_report(data.input_texts[:count], decoded)
     print(report, flush=True)
     if run is not None:
         run.write_text("translations.txt", report)
@@ -275,19 +268,9 @@ def evaluate(config: Config, data: Data, model: keras.Model) -> dict[str, float]
 
 
 # -- Sampling -----------------------------------------------------------------------------------
-def load_tables(run: Run | None) -> fra_eng.TokenTables:
-    """The token tables saved with a run.
-
-    Raises:
-        UserError: when the run has none.
-    """
-    path = run.artifacts / "tokens.json" if run is not None else None
-    if path is None or not path.is_file():
-        raise UserError("this run has no artifacts/tokens.json; train a new run first")
-    return fra_eng.TokenTables.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
-def encode_sentence(sentence: str, tables: fra_eng.TokenTables) -> np.ndarray:
+def encode_sentence(sentence: str, tables: seq2seq.TokenTables) -> np.ndarray:
     """(1, max(len, max_encoder_seq_length), input tokens) one-hot; zeros after the text.
 
     Raises:
@@ -295,7 +278,7 @@ def encode_sentence(sentence: str, tables: fra_eng.TokenTables) -> np.ndarray:
     """
     if not sentence:
         raise UserError('give a sentence to translate: --set sentence="Go."')
-    unknown = fra_eng.unknown_characters(sentence, tables.input_characters)
+    unknown = seq2seq.unknown_characters(sentence, tables.input_characters)
     if unknown:
         raise UserError(
             f"the sentence has characters the model never saw: {', '.join(map(repr, unknown))} "
@@ -333,16 +316,15 @@ def plot_attention(weights: np.ndarray, sentence: str, decoded: str, path) -> No
     axis.set_ylabel("decoder input (predicting the next character)")
     axis.set_title("cnn_seq2seq attention")
     figure.tight_layout()
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
+    image_io.save_figure(figure, path, tight=False)
 
 
 def sample(config: Config, model: keras.Model, run: Run | None) -> str:
     """Translates `--set sentence="..."`, prints it and draws its attention weights."""
-    tables = load_tables(run)
+    tables = seq2seq.load_tables(run)
     encoder_input = encode_sentence(config.sentence, tables)
     decoded, decoder_input = decode_sequences(model, encoder_input, tables, batch_size=1)
-    report = fra_eng.translation_report([config.sentence], decoded)
+    report = seq2seq.translation_report([config.sentence], decoded)
     print(report, end="")
     stamp = time.strftime("%Y%m%d-%H%M%S")
     run.write_text(f"sample-{stamp}.txt", report)
@@ -351,31 +333,3 @@ def sample(config: Config, model: keras.Model, run: Run | None) -> str:
     plot_attention(weights, config.sentence, decoded[0], path)
     print(f"attention weights: {path}")
     return decoded[0]
-
-
-# -- Walkthrough --------------------------------------------------------------------------------
-def explain(config: Config, source: DataSource):
-    """The walkthrough: parsing, token tables, shapes, teacher forcing, the model, decoding."""
-    from keras_classics.explaining import Section, summary_text
-
-    pairs = fra_eng.load_pairs(source, config.num_samples, config.data_path, "skip", config.seed)
-    yield from fra_eng.explain_data(pairs, pad_with_space=False)
-    tables = fra_eng.prepare(pairs)[2]
-    spec = spec_of(tables)
-    yield Section(
-        "The model: causal dilated convolutions, dot-product attention, a convolutional head",
-        "神经网络结构：因果膨胀卷积、点积注意力、卷积输出层",
-        summary_text(build_model(config, spec))
-        + fra_eng.release_note(
-            source, config.num_samples, tables, lambda: build_model(config).count_params()
-        ),
-    )
-    yield Section(
-        "Decoding: the whole model runs once per output character",
-        "预测：每输出一个字符就运行一次整个模型",
-        "in_decoder = zeros; in_decoder[:, 0, '\\t'] = 1\n"
-        f"for i in range({spec.max_decoder_seq_length} - 1): predict = model([in_encoder, "
-        "in_decoder]).argmax(-1); in_decoder[:, i + 1, predict[:, i]] = 1\n"
-        "then each row of predict is read up to '\\n'. Causal padding makes position i depend "
-        "only on decoder inputs 0..i, so earlier positions never change.",
-    )

@@ -38,7 +38,7 @@ import dataclasses
 import keras
 import numpy as np
 
-from keras_classics import training
+from keras_classics import image_io, training
 from keras_classics.config import BaseConfig
 from keras_classics.datasets import DataSource
 from keras_classics.errors import UserError
@@ -304,8 +304,7 @@ def write_png(track: np.ndarray, truth: np.ndarray, config: Config, path) -> Non
                              fontsize=8)  # fmt: skip
     axes[1, 0].set_ylabel("Ground truth", fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=80)
-    plt.close(fig)
+    image_io.save_figure(fig, path, dpi=80, tight=False)
 
 
 def write_gif(track: np.ndarray, truth: np.ndarray, config: Config, path) -> None:
@@ -318,66 +317,9 @@ def write_gif(track: np.ndarray, truth: np.ndarray, config: Config, path) -> Non
         both = np.concatenate((track[i, :, :, 0], gap, truth[i, :, :, 0]), axis=1)
         image = Image.fromarray((both.clip(0, 1) * 255).astype(np.uint8))
         frames.append(image.resize((image.width * 4, image.height * 4), Image.NEAREST))
-    frames[0].save(path, save_all=True, append_images=frames[1:], duration=200, loop=0)
+    image_io.save_gif(frames, path, frame_ms=200)
 
 
 def sample(config: Config, model: keras.Model, run: Run | None) -> np.ndarray:
     """The prediction demo on movie `--set which=N` with a trained run's model."""
     return predict_and_show(config, model, make_movies(config), run)
-
-
-# -- Walkthrough --------------------------------------------------------------------------------
-def next_frame_check(movies: int = 100, n_frames: int = 15, size: int = 40, seed: int = 1337):
-    """The walkthrough's check, with the noise switched off: shifted_movies[k][i - 1] equals
-    noisy_movies[k][i] for every k < movies and i in 1..13. Returns [(k, [bool, ...]), ...]."""
-    noisy, shifted = generate_movies(movies, n_frames, size, False, np.random.RandomState(seed))
-    return [
-        (
-            k,
-            [
-                bool((shifted[k][i - 1].astype(np.uint8) == noisy[k][i].astype(np.uint8)).all())
-                for i in range(1, n_frames - 1)
-            ],
-        )  # fmt: skip
-        for k in range(movies)
-    ]
-
-
-def explain(config: Config, source: DataSource):
-    """The walkthrough: the model summary, the movies' shapes, and the next-frame check."""
-    from keras_classics.explaining import Section, summary_text
-
-    yield Section(
-        "The network",
-        "网络结构",
-        summary_text(build_model(config))
-        + "\n(Keras 3 numbers automatic layer names from 0 (conv_lstm2d, batch_normalization, "
-        "conv3d) where the seed's Keras 2 printed conv_lstm2d_1, batch_normalization_1, "
-        "conv3d_1; layer order, output shapes and parameter counts are the seed's.)",
-    )
-    count = min(config.n_samples, 100)
-    noisy, shifted = generate_movies(count, config.n_frames, config.frame_size, config.noise,
-                                     np.random.RandomState(config.seed))  # fmt: skip
-    full = (config.n_samples, *noisy.shape[1:])
-    nonzero = (shifted[3] > 0).sum(axis=(1, 2, 3))
-    yield Section(
-        "noisy_movies and shifted_movies: movies of moving squares",
-        "noisy_movies 和 shifted_movies：移动方框的影片",
-        f"noisy_movies.shape {full} and shifted_movies.shape {full} (generated here: {count})\n"
-        f"movie 3: {config.n_frames} frames, square pixels per frame {nonzero.tolist()}\n"
-        f"noisy values {np.unique(noisy.round(2))[:8].tolist()}... (squares 1, noise +-0.1)\n"
-        "imageio.mimsave('my.gif', shifted_movies[3], 'GIF', duration=0.2) saves one; after "
-        "training, artifacts/prediction_<which>.gif shows a prediction beside the truth.",
-    )
-    checks = next_frame_check(count, config.n_frames, config.frame_size, config.seed)
-    shown = "\n".join(f"{k}\n" + "\n".join(str(v) for v in values) for k, values in checks[:2])
-    every = all(all(values) for _, values in checks)
-    total = sum(len(values) for _, values in checks)
-    yield Section(
-        "shifted_movies is noisy_movies one frame later (noise switched off)",
-        "shifted_movies 是 noisy_movies 的下一帧（去掉噪音后判断永远为 True）",
-        "for k in range(100):\n    print(k)\n    for i in range(1, 14):\n"
-        "        print((shifted_movies[k][i - 1].astype(np.uint8) == "
-        "noisy_movies[k][i].astype(np.uint8)).all())\n"
-        f"{shown}\n... ({total} checks over {len(checks)} movies, all True: {every})",
-    )

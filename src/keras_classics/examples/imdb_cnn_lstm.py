@@ -26,11 +26,11 @@ import dataclasses
 
 import keras
 
-from keras_classics import review_classifier
 from keras_classics.config import BaseConfig
-from keras_classics.datasets import DataSource, imdb
+from keras_classics.datasets import DataSource, imdb, imdb_words
 from keras_classics.errors import UserError
-from keras_classics.review_classifier import Data, DataSpec
+from keras_classics.examples.families import imdb_reviews
+from keras_classics.examples.families.imdb_reviews import Data, DataSpec
 from keras_classics.runs import Run
 
 
@@ -85,7 +85,7 @@ def load_data(config: Config, source: DataSource) -> Data:
         train=(x_train, y_train.reshape(-1, 1)),
         test=(x_test, y_test.reshape(-1, 1)),
         spec=DataSpec(config.max_features),
-        word_index=imdb.try_word_index(source),
+        word_index=imdb_words.try_word_index(source),
     )
 
 
@@ -116,24 +116,15 @@ def build_model(config: Config, spec: DataSpec | None = None) -> keras.Model:
 # -- Training -----------------------------------------------------------------------------------
 def train(config: Config, data: Data, run: Run | None) -> dict[str, float]:
     """Trains with the test set as validation data (as the original) and returns test metrics."""
-    return review_classifier.train(build_model, config, data, run)
+    return imdb_reviews.train(build_model, config, data, run)
 
 
 def evaluate(config: Config, data: Data, model: keras.Model) -> dict[str, float]:
     """Test loss and accuracy."""
-    return review_classifier.evaluate(config, data, model)
+    return imdb_reviews.evaluate(config, data, model)
 
 
 # -- Sampling -----------------------------------------------------------------------------------
 def sample(config: Config, model: keras.Model, run: Run | None) -> str:
     """Classifies `--set text="..."` with the trained model."""
-    return review_classifier.classify(config, model, run)
-
-
-# -- Walkthrough --------------------------------------------------------------------------------
-def explain(config: Config, source: DataSource):
-    """The walkthrough: word index, decoded reviews, shapes, then the model."""
-    from keras_classics.explaining import Section, summary_text
-
-    yield from imdb.walkthrough(source, config.max_features, config.maxlen)
-    yield Section("The model", "imdb_cnn_lstm.py 的神经网络结构", summary_text(build_model(config)))
+    return imdb_reviews.classify(config, model, run)

@@ -53,8 +53,9 @@ import numpy as np
 from keras_classics import training
 from keras_classics.config import BaseConfig
 from keras_classics.datasets import DataSource, fra_eng
-from keras_classics.datasets.fra_eng import Data, DataSpec, spec_of
 from keras_classics.errors import UserError
+from keras_classics.examples.families import seq2seq
+from keras_classics.examples.families.seq2seq import Data, DataSpec, in_chunks, load_tables, spec_of
 from keras_classics.runs import Run
 
 OPTIMIZERS = {"rmsprop": keras.optimizers.RMSprop, "adam": keras.optimizers.Adam}
@@ -108,9 +109,9 @@ def load_data(config: Config, source: DataSource) -> Data:
     pairs = fra_eng.load_pairs(
         source, config.num_samples, config.data_path, config.malformed, config.seed
     )
-    input_texts, target_texts, tables = fra_eng.prepare(pairs, padding=" ")
-    arrays = fra_eng.vectorize(input_texts, target_texts, tables, pad_with_space=True)
-    split = fra_eng.split_at(len(pairs), config.validation_split)
+    input_texts, target_texts, tables = seq2seq.prepare(pairs, padding=" ")
+    arrays = seq2seq.vectorize(input_texts, target_texts, tables, pad_with_space=True)
+    split = seq2seq.split_at(len(pairs), config.validation_split)
     encoder_input, decoder_input, decoder_target = arrays
     train = ((encoder_input[:split], decoder_input[:split]), decoder_target[:split])
     test = ((encoder_input[split:], decoder_input[split:]), decoder_target[split:])
@@ -180,16 +181,8 @@ def inference_models(model: keras.Model) -> tuple[keras.Model, keras.Model]:
     return encoder_model, decoder_model
 
 
-def in_chunks(x: np.ndarray, size: int):
-    """(chunk, rows) pairs of `size` rows, the last zero-padded: one input shape to compile."""
-    for start in range(0, len(x), size):
-        chunk = x[start : start + size]
-        padding = np.zeros((size - len(chunk), *chunk.shape[1:]), dtype=chunk.dtype)
-        yield np.concatenate([chunk, padding]), len(chunk)
-
-
 def decode_sequences(
-    model: keras.Model, encoder_input: np.ndarray, tables: fra_eng.TokenTables, batch_size: int
+    model: keras.Model, encoder_input: np.ndarray, tables: seq2seq.TokenTables, batch_size: int
 ) -> list[str]:
     """Greedy decoding, as the original's decode_sequence, `batch_size` sentences at a time.
 
@@ -247,7 +240,7 @@ def train(config: Config, data: Data, run: Run | None) -> dict[str, float]:
     )
     count = min(config.decode_samples, len(data.train[1]))
     decoded = decode_sequences(model, data.train[0][0][:count], data.tables, config.batch_size)
-    report = fra_eng.translation_report(data.input_texts[:count], decoded)
+    report = seq2seq.translation_report(data.input_texts[:count], decoded)
     print(report, flush=True)
     if run is not None:
         run.write_text("translations.txt", report)
@@ -267,19 +260,9 @@ def evaluate(config: Config, data: Data, model: keras.Model) -> dict[str, float]
 
 
 # -- Sampling -----------------------------------------------------------------------------------
-def load_tables(run: Run | None) -> fra_eng.TokenTables:
-    """The token tables saved with a run.
-
-    Raises:
-        UserError: when the run has none.
-    """
-    path = run.artifacts / "tokens.json" if run is not None else None
-    if path is None or not path.is_file():
-        raise UserError("this run has no artifacts/tokens.json; train a new run first")
-    return fra_eng.TokenTables.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
-def encode_sentence(sentence: str, tables: fra_eng.TokenTables, pad_with_space: bool) -> np.ndarray:
+def encode_sentence(sentence: str, tables: seq2seq.TokenTables, pad_with_space: bool) -> np.ndarray:
     """(1, max(len, max_encoder_seq_length), input tokens) one-hot, padded as in training.
 
     Raises:
@@ -287,7 +270,7 @@ def encode_sentence(sentence: str, tables: fra_eng.TokenTables, pad_with_space: 
     """
     if not sentence:
         raise UserError('give a sentence to translate: --set sentence="Go."')
-    unknown = fra_eng.unknown_characters(sentence, tables.input_characters)
+    unknown = seq2seq.unknown_characters(sentence, tables.input_characters)
     if unknown:
         raise UserError(
             f"the sentence has characters the model never saw: {', '.join(map(repr, unknown))} "
@@ -306,36 +289,7 @@ def sample(config: Config, model: keras.Model, run: Run | None) -> str:
     tables = load_tables(run)
     x = encode_sentence(config.sentence, tables, pad_with_space=True)
     decoded = decode_sequences(model, x, tables, batch_size=1)
-    report = fra_eng.translation_report([config.sentence], decoded)
+    report = seq2seq.translation_report([config.sentence], decoded)
     print(report, end="")
     run.write_text(f"sample-{time.strftime('%Y%m%d-%H%M%S')}.txt", report)
     return decoded[0]
-
-
-# -- Walkthrough --------------------------------------------------------------------------------
-def explain(config: Config, source: DataSource):
-    """The walkthrough: parsing, token tables, shapes, teacher forcing, the models."""
-    from keras_classics.explaining import Section, summary_text
-
-    pairs = fra_eng.load_pairs(source, config.num_samples, config.data_path, "skip", config.seed)
-    yield from fra_eng.explain_data(pairs, pad_with_space=True)
-    tables = fra_eng.prepare(pairs, padding=" ")[2]
-    spec = spec_of(tables)
-    model = build_model(config, spec)
-    yield Section(
-        "The training model (encoder states initialise the decoder)",
-        "训练用的神经网络结构（编码器的状态作为解码器的初始状态）",
-        summary_text(model)
-        + fra_eng.release_note(
-            source, config.num_samples, tables, lambda: build_model(config).count_params()
-        ),
-    )
-    encoder_model, decoder_model = inference_models(model)
-    yield Section(
-        "Inference: the same layers as an encoder model and a one-step decoder model",
-        "预测：同样的层组成编码器模型和单步解码器模型",
-        summary_text(encoder_model) + "\n\n" + summary_text(decoder_model) + "\n"
-        "decode_sequence: states = encoder_model(sentence); target = '\\t'; repeat: "
-        "probabilities, h, c = decoder_model(target, states); append the argmax character; "
-        "stop at '\\n' or after max_decoder_seq_length characters.",
-    )

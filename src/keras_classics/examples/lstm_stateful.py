@@ -44,13 +44,11 @@ import time
 import keras
 import numpy as np
 
-from keras_classics import training
+from keras_classics import image_io, training
 from keras_classics.config import BaseConfig
 from keras_classics.datasets import DataSource
 from keras_classics.errors import UserError
 from keras_classics.runs import Run
-
-CUSTOM_TRAINING = True  # two models, trained side by side
 
 
 @dataclasses.dataclass(frozen=True)
@@ -276,34 +274,29 @@ def train(config: Config, data: Data, run: Run | None) -> dict[str, float]:
     stateless = create_model(config, False, data.spec)
     models = {"stateful": stateful, "stateless": stateless}
     pair = pair_model(stateful, stateless)
-    first_epoch = training.restore_checkpoint(models, run) if training.has_checkpoint(run) else 0
+    log = training.EpochLog(run, models, config.seed)
+    first_epoch = log.resume()
     x_train, y_train = data.train
     for model in models.values():
         training.tune(model)  # the backend's speed settings (same updates)
     for epoch in range(first_epoch, config.epochs):
-        start = time.perf_counter()
+        log.begin(epoch)
         history, stateless_history = train_one_epoch(stateful, stateless, data, config)
-        train_time = time.perf_counter() - start
+        log.trained()
         validation = evaluate(config, data, pair)
-        row = {
-            "epoch": epoch + 1,
+        metrics = {
             "stateful_loss": history.history["loss"][-1],
             "stateless_loss": stateless_history.history["loss"][-1],
             "stateful_val_mse": validation["test_stateful_mse"],
             "stateless_val_mse": validation["test_stateless_mse"],
-            "epoch_time_s": time.perf_counter() - start,
-            "samples_per_s": 2 * len(x_train) / max(train_time, 1e-9),
         }
+        row = log.end(epoch + 1, metrics, samples=2 * len(x_train), model=pair)
         print(
             f"epoch {epoch + 1}/{config.epochs}  stateful loss {row['stateful_loss']:.3g} "
             f"val_mse {row['stateful_val_mse']:.3g} | stateless loss {row['stateless_loss']:.3g} "
             f"val_mse {row['stateless_val_mse']:.3g}  {row['epoch_time_s']:.1f}s",
             flush=True,
         )
-        if run is not None:
-            training.save_checkpoint(models, run, epoch + 1)
-            training.save_model(pair, run.model_path)
-            run.append_metrics(row)
     final = evaluate(config, data, pair)
     if run is not None:
         plot_comparison(config, data, pair, run)
@@ -357,8 +350,7 @@ def plot_comparison(config: Config, data: Data, model: keras.Model, run: Run) ->
     axis.legend()
     axis.set_title("Input")
     figure.tight_layout()
-    figure.savefig(run.artifacts / "input.png", dpi=100)
-    plt.close(figure)
+    image_io.save_figure(figure, run.artifacts / "input.png", tight=False)
 
     x_test, y_test = data.test
     predicted = {
@@ -383,8 +375,7 @@ def plot_comparison(config: Config, data: Data, model: keras.Model, run: Run) ->
         )
     axes[2].set_xlabel("test step")
     figure.tight_layout()
-    figure.savefig(run.artifacts / "predictions.png", dpi=100)
-    plt.close(figure)
+    image_io.save_figure(figure, run.artifacts / "predictions.png", tight=False)
     return [str(run.artifacts / "input.png"), str(run.artifacts / "predictions.png")]
 
 
@@ -397,61 +388,3 @@ def sample(config: Config, model: keras.Model, run: Run | None) -> dict[str, flo
         for path in plot_comparison(config, data, model, run):
             print(f"wrote {path}")
     return results
-
-
-# -- Walkthrough --------------------------------------------------------------------------------
-def explain(config: Config, source: DataSource):
-    """The walkthrough: inputs and targets, shapes, the stateful layout, both models."""
-    from keras_classics.explaining import Section, array_text, summary_text
-
-    converge = "ALSO CONVERGE" if config.lahead >= config.tsteps else "NOT CONVERGE"
-    data = load_data(config, source)
-    (x_train, y_train), (x_test, y_test) = data.train, data.test
-    yield Section(
-        f"lahead {config.lahead}, tsteps {config.tsteps}: STATELESS LSTM WILL {converge}",
-        f"lahead {config.lahead}，tsteps {config.tsteps}：无状态 LSTM "
-        + ("也会收敛" if config.lahead >= config.tsteps else "不会收敛"),
-        "*" * 33 + f"\nSTATELESS LSTM WILL {converge}\n" + "*" * 33,
-    )
-    note = f"y_train is the mean of the last {config.tsteps} inputs"
-    if config.tsteps == 2 and config.lahead == 1:
-        a, b, dropped = x_train[0, 0, 0], x_train[1, 0, 0], data.dropped[-1]
-        note += (
-            f": y_train[1] = ({a:.8f} + {b:.8f}) / 2 = {y_train[1, 0]:.8f}; y_train[0] also "
-            f"averages the dropped first input: ({dropped:.8f} + {a:.8f}) / 2 = {y_train[0, 0]:.8f}"
-        )
-    yield Section(
-        "Inputs and targets: print(x_train[:10]), print(y_train[:10])",
-        "输入和输出数据：print(x_train[:10])，print(y_train[:10])",
-        f"print(x_train[:10])\n{array_text(x_train[:10])}print(y_train[:10])\n"
-        f"{array_text(y_train[:10])}{note}",
-    )
-    yield Section(
-        "Shapes",
-        "数据形状",
-        f"x_train.shape: {x_train.shape}\ny_train.shape: {y_train.shape}\n"
-        f"x_test.shape: {x_test.shape}\ny_test.shape: {y_test.shape}",
-    )
-    demo_batch = max(config.batch_size, 3)
-    order = stateful_order(12, demo_batch)
-    batches = [order[k : k + demo_batch].tolist() for k in range(0, 12, demo_batch)]
-    yield Section(
-        "The stateful layout: sample i of batch k+1 continues sample i of batch k",
-        "有状态 LSTM 的数据排列：第 k+1 批的第 i 个样本接着第 k 批的第 i 个样本",
-        f"time steps 0..11 with batch_size {demo_batch}: batches {batches}\n"
-        f"(batch_size {config.batch_size} here: the series is one stream, fed in time order). "
-        "fit(..., shuffle=False) keeps this order; reset_state() after each epoch.",
-    )
-    for name, stateful in (("stateful", True), ("stateless", False)):
-        yield Section(
-            f"The {name} model (stateful={stateful}): the same layers",
-            f"{'有' if stateful else '无'}状态模型（stateful={stateful}）：结构相同",
-            summary_text(create_model(config, stateful, data.spec)),
-        )
-    half = mse(y_test, x_test[:, -1, :] / 2, config)
-    yield Section(
-        "What a stateless LSTM can reach with lahead 1: predicting x_t / 2",
-        "lahead 为 1 时无状态 LSTM 的极限：预测 x_t / 2",
-        f"MSE of x_t / 2 on the test part: {half:.3g} (a stateless model never sees x_(t-1); "
-        f"the seed's stateless run ended at val_loss 9.6e-04, its stateful run at 3.0e-06)",
-    )

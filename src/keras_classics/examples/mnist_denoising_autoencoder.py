@@ -35,7 +35,7 @@ import dataclasses
 import keras
 import numpy as np
 
-from keras_classics import training
+from keras_classics import image_io, training
 from keras_classics.config import BaseConfig
 from keras_classics.datasets import DataSource, mnist
 from keras_classics.errors import UserError
@@ -231,7 +231,6 @@ def mosaic_labels(labels: np.ndarray, rows: int = 10, cols: int = 30) -> list[st
 
 def draw_picture(model: keras.Model, data: Data, run: Run | None) -> np.ndarray:
     """Denoises the first test images and writes corrupted_and_denoised.png to the artifacts."""
-    from PIL import Image
 
     noisy, clean = data.test
     rows, cols = grid_size(len(clean))
@@ -241,7 +240,7 @@ def draw_picture(model: keras.Model, data: Data, run: Run | None) -> np.ndarray:
     picture = (np.clip(picture, 0, 1) * 255).astype(np.uint8)
     if run is not None:
         path = run.artifacts / "corrupted_and_denoised.png"
-        Image.fromarray(picture).save(path)
+        image_io.save_png(picture, path)
         print(f"original, corrupted and denoised test images: {path}")
     return picture
 
@@ -251,68 +250,3 @@ def sample(config: Config, model: keras.Model, run: Run) -> np.ndarray:
     kind = run.read_json("config.json").get("data", "real")
     data = load_data(config, DataSource.from_env(kind))
     return draw_picture(model, data, run)
-
-
-# -- Walkthrough --------------------------------------------------------------------------------
-def _ascii(image: np.ndarray) -> list[str]:
-    return ["".join(" .:-=+*#%@"[min(9, int(v * 10))] for v in row) for row in image]
-
-
-def explain(config: Config, source: DataSource):
-    """The walkthrough: the noise, the three models, and the layout of the result picture."""
-    from keras_classics.explaining import Section, summary_text
-
-    quick = dataclasses.replace(
-        config, train_samples=config.train_samples or 1000, test_samples=config.test_samples or 300
-    )
-    data = load_data(quick, source)
-    noisy, clean = data.train
-    rng = np.random.RandomState(config.seed)
-    noise = rng.normal(config.noise_mean, config.noise_std, size=clean.shape)
-    note = " (synthetic twin)" if source.synthetic else ""
-    yield Section(
-        "Clean images and the noise added to them" + note,
-        "原图和加在上面的噪声" + ("（合成数据）" if source.synthetic else ""),
-        f"x_train.shape {clean.shape}  x_test.shape {data.test[1].shape}\n"
-        f"noise ~ N({config.noise_mean}, {config.noise_std}) with seed {config.seed}: "
-        f"mean {noise.mean():.4f}, std {noise.std():.4f}\n"
-        f"after np.clip(x + noise, 0, 1): {np.mean(noisy == 1.0):.1%} of the pixels are 1.0, "
-        f"{np.mean(noisy == 0.0):.1%} are 0.0\n"
-        f"mean squared error noisy vs clean: {np.mean(np.square(noisy - clean)):.4f}",
-    )
-    left, right = _ascii(clean[0, ..., 0]), _ascii(noisy[0, ..., 0])
-    yield Section(
-        "One training image, clean (input target) and corrupted (model input)",
-        "一张训练图片：原图（目标）和加噪后的图（输入）",
-        "\n".join(f"{a}   {b}" for a, b in zip(left, right, strict=True)),
-    )
-    models = summary_models(config)
-    yield Section(
-        "The encoder: an image in, a 16-dimensional vector out",
-        "编码网络：输入一张图片，生成一个 16 维的向量",
-        summary_text(models["encoder"])
-        + "\n(Keras 3 numbers automatic layer names from 0 (conv2d, conv2d_1, flatten) where the "
-        "seed's Keras 2 printed conv2d_1, conv2d_2, flatten_1; layer order, output shapes and "
-        "parameter counts are the seed's.)",
-    )
-    yield Section(
-        "The decoder: a 16-dimensional vector in, a 28x28 image out",
-        "解码网络：输入一个 16 维的向量，生成一张 28*28 的黑白图片",
-        summary_text(models["decoder"])
-        + "\n(Keras 3 numbers automatic layer names from 0 (dense, reshape, conv2d_transpose) "
-        "where the seed's Keras 2 printed dense_1, reshape_1, conv2d_transpose_1; layer order, "
-        "output shapes and parameter counts are the seed's.)",
-    )
-    yield Section(
-        "The autoencoder: noisy image in, clean image out, loss mse",
-        "合并之后的网络：输入有噪音的图片，输出原图，损失函数是 mse（均方差）",
-        summary_text(models["autoencoder"])
-        + "\n(Keras 3 prints a nested model's type as Functional where Keras 2 printed Model.)",
-    )
-    rows, cols = grid_size(len(data.test_labels))
-    yield Section(
-        "The result picture: each group of three lines is original, corrupted, denoised",
-        "效果图：每三行一组，第一行是原图，第二行是加上噪点之后的图，第三行是解码出来的图",
-        f"digits on the {3 * rows} lines of the {rows}x{cols} picture (test labels):\n"
-        + "\n".join(mosaic_labels(data.test_labels, rows, cols)),
-    )

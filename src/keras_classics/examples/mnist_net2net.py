@@ -62,7 +62,6 @@ from keras_classics.datasets import DataSource, mnist
 from keras_classics.errors import UserError
 from keras_classics.runs import Run
 
-CUSTOM_TRAINING = True
 STUDENTS = ("wider_random_pad", "wider_net2wider", "deeper_random_init", "deeper_net2deeper")
 EXPERIMENTS = ("teacher", *STUDENTS)
 
@@ -372,10 +371,10 @@ def function_gap(teacher: keras.Model, student: keras.Model, x: np.ndarray) -> d
 
 
 # -- Training -----------------------------------------------------------------------------------
-def _one_epoch(model, batches, epoch, test) -> tuple[dict[str, float], float]:
+def _one_epoch(model, batches, epoch, test, log) -> tuple[dict[str, float], float]:
     """One epoch of fit (batch order fixed by seed and epoch), then the test set."""
     batches.set_epoch(epoch)
-    training.reseed_backend_for_epoch(batches.seed, epoch)
+    log.begin(epoch)
     start = time.perf_counter()
     training.tune(model)
     history = model.fit(
@@ -410,7 +409,8 @@ def train(config: Config, data: Data, run: Run | None) -> dict[str, float]:
         x_train, y_train, batch_size=config.batch_size, seed=config.seed
     )
     models: dict[str, keras.Model] = {"teacher": build_model(config, data.spec)}
-    step = training.restore_checkpoint(models, run) if training.has_checkpoint(run) else 0
+    log = training.EpochLog(run, models, config.seed)
+    step = log.resume()
     rows = {int(row["epoch"]): row for row in run.read_metrics()} if run is not None else {}
     history = {
         name: [
@@ -430,17 +430,14 @@ def train(config: Config, data: Data, run: Run | None) -> dict[str, float]:
         }
         print(f"epoch {row['epoch']}/{config.epochs}  {training.format_logs(shown)}", flush=True)
         if run is not None:
-            run.append_metrics(row)
-            for later in sorted(e for e in rows if e > row["epoch"]):
-                run.append_metrics(rows[later])  # rewritten in turn: epochs stay in order
-            training.save_checkpoint(models, run, step)
-            training.save_model(bundle(models, data.spec), run.model_path)
+            later = [rows[e] for e in sorted(rows) if e > row["epoch"]]  # rewritten: in order
+            log.save(step, [row, *later], bundle(models, data.spec))
             run.write_text("experiments.txt", experiment_table(history))
 
     if step < config.epochs:
         print("training the teacher ...", flush=True)
     while step < config.epochs:
-        logs, seconds = _one_epoch(models["teacher"], batches, step, data.test)
+        logs, seconds = _one_epoch(models["teacher"], batches, step, data.test, log)
         step += 1
         row = {"epoch": step, **{f"teacher_{key}": value for key, value in logs.items()}}
         row.update(epoch_time_s=seconds, samples_per_s=batches.num_samples / seconds)
@@ -448,8 +445,9 @@ def train(config: Config, data: Data, run: Run | None) -> dict[str, float]:
 
     students = make_students(models["teacher"], config, data.spec)
     models.update(students)
+    log.models.update(students)
     if step > config.epochs:  # resumed among the students: their state is in the checkpoint
-        training.restore_checkpoint(models, run)
+        log.resume()
     else:
         check = function_check(models["teacher"], students, data.test[0][:1000])
         print(check, end="", flush=True)
@@ -460,7 +458,7 @@ def train(config: Config, data: Data, run: Run | None) -> dict[str, float]:
         row = dict(rows[epoch + 1])  # the teacher's numbers of this epoch, then the students'
         seconds = float(row["epoch_time_s"])
         for name, student in students.items():
-            logs, spent = _one_epoch(student, batches, epoch, data.test)
+            logs, spent = _one_epoch(student, batches, epoch, data.test, log)
             row.update({f"{name}_{key}": value for key, value in logs.items()})
             seconds += spent
         total = len(EXPERIMENTS) * batches.num_samples
@@ -491,113 +489,3 @@ def evaluate(config: Config, data: Data, model: keras.Model) -> dict[str, float]
     for name, p in predictions.items():
         metrics.update({f"test_{name}_{key}": value for key, value in scores(p, y_test).items()})
     return metrics
-
-
-# -- Walkthrough --------------------------------------------------------------------------------
-def _shapes(model: keras.Model, names) -> str:
-    return "\n".join(
-        f"  {name:<13} " + "  ".join(str(w.shape) for w in model.get_layer(name).get_weights())
-        for name in names
-    )
-
-
-def _before_after(before: keras.Model, after: keras.Model, names) -> str:
-    """Weight shapes (kernel, bias) of each named layer in two models, side by side."""
-    rows = [("layer", before.name, after.name)]
-    for name in names:
-        shapes = [
-            "  ".join(str(tuple(w.shape)) for w in model.get_layer(name).get_weights())
-            if name in {layer.name for layer in model.layers}
-            else "-"
-            for model in (before, after)
-        ]
-        rows.append((name, *shapes))
-    widths = [max(len(row[i]) for row in rows) for i in range(2)]
-    arrows = ["  ", *["->"] * len(names)]  # no arrow on the header line
-    return "\n".join(
-        f"  {name:<{widths[0]}}  {old:<{widths[1]}}  {arrow}  {new}"
-        for (name, old, new), arrow in zip(rows, arrows, strict=True)
-    )
-
-
-def explain(config: Config, source: DataSource):
-    """The walkthrough in the seed's order: the teacher, the wider and the deeper students'
-    summaries, then reading the teacher's weights, writing the wider ones (shapes before and
-    after) and copying into the deeper one; then the function-preservation check (an untrained
-    teacher: no training)."""
-    from keras_classics.explaining import Section, summary_text
-
-    quick = dataclasses.replace(
-        config, train_samples=config.train_samples or 1000, test_samples=config.test_samples or 500
-    )
-    data = load_data(quick, source)
-    (x_train, y_train), (x_test, y_test) = data.train, data.test
-    note = " (synthetic twin)" if source.synthetic else ""
-    yield Section(
-        "Loading MNIST data (channels_last)" + note,
-        "加载 MNIST 数据（channels_last）" + ("（合成数据）" if source.synthetic else ""),
-        f"x_train shape: {x_train.shape} y_train shape: {y_train.shape}\n"
-        f"x_test shape: {x_test.shape} y_test shape {y_test.shape}",
-    )
-    teacher = build_model(config)
-    yield Section("The teacher network", "先建立一个简单的神经网络", summary_text(teacher))
-    rng = np.random.default_rng([config.seed, 2])
-    wider = make_wider_student(teacher, config, "net2wider", rng)
-    yield Section(
-        "Made wider (Net2WiderNet): conv1 and fc1 get more units",
-        "加宽之后的网络：conv1 和 fc1 增加单元",
-        summary_text(wider),
-    )
-    deeper = make_deeper_student(teacher, config, "net2deeper")
-    yield Section(
-        "Made deeper (Net2DeeperNet): conv2-deeper and fc1-deeper inserted",
-        "加深之后的网络：插入 conv2-deeper 和 fc1-deeper",
-        summary_text(deeper),
-    )
-    layers = ["conv1", "conv2", "fc1", "fc2"]
-    yield Section(
-        "Reading the weights: w_conv1, b_conv1 = teacher.get_layer('conv1').get_weights()",
-        "获取参数：w_conv1, b_conv1 = teacher_model.get_layer('conv1').get_weights()",
-        "teacher weight shapes (kernel, bias), channels_last kernels (kh, kw, in, out):\n"
-        + _shapes(teacher, layers),
-    )
-    yield Section(
-        "Widening: set_weights on conv1 and fc1 (more units), conv2 and fc2 (more inputs)",
-        "加宽：用 set_weights 写入 conv1、fc1（更多单元）和 conv2、fc2（更多输入）的新参数",
-        "weight shapes before and after (kernel, bias):\n" + _before_after(teacher, wider, layers),
-    )
-    kernel = deeper.get_layer("conv2-deeper").get_weights()[0]
-    centre = kernel[kernel.shape[0] // 2, kernel.shape[1] // 2]
-    fc_kernel, fc_bias = deeper.get_layer("fc1-deeper").get_weights()
-    copied = all(
-        all(np.array_equal(a, b) for a, b in zip(
-            teacher.get_layer(name).get_weights(), deeper.get_layer(name).get_weights(), strict=True
-        ))
-        for name in layers
-    )  # fmt: skip
-    yield Section(
-        "Deepening: a new network, the teacher's layers copied, the new layers initialised",
-        "加深：新建一个网络，原有层的参数拷贝过去，新增层的参数自由初始化",
-        "weight shapes before and after (kernel, bias):\n"
-        + _before_after(
-            teacher, deeper, ["conv1", "conv2", "conv2-deeper", "fc1", "fc1-deeper", "fc2"]
-        )  # fmt: skip
-        + f"\nteacher layers copied unchanged: {copied}\n"
-        f"conv2-deeper kernel: centre tap is the identity matrix: "
-        f"{bool(np.array_equal(centre, np.eye(len(centre))))}, other taps all zero: "
-        f"{bool(np.abs(kernel).sum() == len(centre))}\n"
-        f"fc1-deeper kernel is the identity matrix: "
-        f"{bool(np.array_equal(fc_kernel, np.eye(len(fc_kernel))))}, bias zero: "
-        f"{not fc_bias.any()}",
-    )
-    students = {
-        "wider_random_pad": make_wider_student(teacher, config, "random-pad", rng),
-        "wider_net2wider": wider,
-        "deeper_random_init": make_deeper_student(teacher, config, "random-init"),
-        "deeper_net2deeper": deeper,
-    }
-    yield Section(
-        "Do the students compute the teacher's function? (untrained teacher, test images)",
-        "学生网络与教师网络的输出是否一致？（未训练的教师网络，测试图片）",
-        function_check(teacher, students, x_test[:200]),
-    )

@@ -10,10 +10,10 @@ loss and the ascent) stays in the example.
 Which network `sample` uses (`--set network=auto|builtin|imagenet`):
 - a run directory given (`sample RUN_DIR`): that run's built-in network;
 - `imagenet`: the ImageNet network; its weight file must be in the Keras cache or given with
-  `--set weights=PATH` (downloaded if missing and online; offline: one line says what to put where);
+  `--weights PATH` (downloaded if missing and online; offline: one line says what to put where);
 - `auto` (default): the ImageNet network if its weight file is already there (never downloads),
   otherwise the built-in one;
-- `builtin`: the model of the newest finished run of the example under `--set runs_dir=DIR`
+- `builtin`: the model of the newest finished run of the example under `--runs-dir DIR`
   (default `runs`), or, when there is none, a new run trained on the spot with the config's
   training settings (`--preset tiny` makes that a matter of seconds).
 """
@@ -21,7 +21,6 @@ Which network `sample` uses (`--set network=auto|builtin|imagenet`):
 from __future__ import annotations
 
 import dataclasses
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ from keras_classics import config as config_lib
 from keras_classics import image_io, runs
 from keras_classics.datasets import DataSource, cache, imagenet, objects
 from keras_classics.errors import UserError
+from keras_classics.registry import Context
 
 NETWORKS = ("auto", "builtin", "imagenet")
 
@@ -245,9 +245,9 @@ def choose(
     remotes: tuple[cache.RemoteFile, ...],
     load_data: Callable[[Any, DataSource], Any],
     train: Callable[[Any, Any, runs.Run], dict[str, float]],
-    source: DataSource,
+    context: Context,
 ) -> Choice:
-    """Applies the rules of the module docstring (`config.network`, `.weights`, `.runs_dir`).
+    """Applies the rules of the module docstring (`config.network`, `--weights`, `--runs-dir`).
 
     `remotes` are the ImageNet weight files that will do, preferred first: the first one found
     is used, and the first one is downloaded when none is there.
@@ -256,117 +256,64 @@ def choose(
         UserError, DataError: one line, e.g. the ImageNet weights are needed but missing offline.
     """
     found = None
+    source = context.source
     if config.network != "builtin" and (config.network == "imagenet" or model is None):
-        found = imagenet.locate(remotes[0], source, config.weights)
+        found = imagenet.find_weights(remotes[0], source, context.weights)
         for remote in remotes[1:]:
-            found = found or imagenet.locate(remote, source)
+            found = found or imagenet.find_weights(remote, source)
     if config.network == "imagenet":
         return Choice("imagenet", weights=found or imagenet.obtain(remotes[0], source))
     if model is not None:
         return Choice("builtin", model=model, run=run)
     if found is not None:
         return Choice("imagenet", weights=found)
-    newest = newest_finished_run(Path(config.runs_dir), example)
+    newest = runs.latest_finished(context.runs_dir, example, with_model=True)
     if newest is not None:
         print(f"using the built-in network of {newest.path}")
-        return Choice("builtin", model=load_run_model(newest), run=newest)
-    return Choice("builtin", *train_on_the_spot(example, config, load_data, train))
-
-
-def newest_finished_run(runs_dir: Path, example: str) -> runs.Run | None:
-    """The newest run of `example` under `runs_dir` that finished and saved its model."""
-    folder = runs_dir / example
-    for path in sorted(folder.iterdir(), reverse=True) if folder.is_dir() else []:
-        run = runs.Run(path)
-        if (
-            (path / "config.json").is_file()
-            and run.status == "finished"
-            and run.model_path.is_file()
-        ):
-            return run
-    return None
-
-
-def load_run_model(run: runs.Run) -> keras.Model:
-    """The model.keras of a run.
-
-    Raises:
-        UserError: when the file is damaged.
-    """
-    try:
-        return keras.models.load_model(run.model_path)
-    except (OSError, ValueError) as error:
-        first = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise UserError(f"cannot load {run.model_path}: {first}") from None
+        return Choice("builtin", model=runs.load_model(newest), run=newest)
+    return Choice("builtin", *train_on_the_spot(example, config, load_data, train, context))
 
 
 def train_on_the_spot(
-    example: str, config: Any, load_data: Callable, train: Callable
+    example: str, config: Any, load_data: Callable, train: Callable, context: Context
 ) -> tuple[keras.Model, runs.Run]:
     """Trains the built-in network in a new run (as `keras-classics train` would) and loads it."""
-    runs_dir = Path(config.runs_dir)
     print(
-        f"no finished run of {example} under {runs_dir}: training the built-in network first "
-        f"({config.epochs} epochs on synthetic objects; `keras-classics train {example}` "
+        f"no finished run of {example} under {context.runs_dir}: training the built-in network "
+        f"first ({config.epochs} epochs on synthetic objects; `keras-classics train {example}` "
         "does the same)",
         flush=True,
     )
     data = load_data(config, DataSource(kind="synthetic"))
-    run = runs.Run.create(runs_dir, example)
-    run.write_json(
-        "config.json",
-        {
-            "example": example,
-            "preset": None,
-            "data": "synthetic",
-            "config": config_lib.to_dict(config),
-        },
-    )
-    run.write_json("env.json", runs.environment(keras.backend.backend()))
-    try:
-        final = train(config, data, run)
-    except BaseException as error:
-        run.fail(str(error).splitlines()[0] if str(error) else type(error).__name__)
-        raise
-    run.finish({key: float(value) for key, value in final.items()})
+    record = {
+        "preset": None,
+        "data": "synthetic",
+        "data_dir": None,
+        "config": config_lib.to_dict(config),
+    }
+    env = runs.environment(keras.backend.backend())
+    run = runs.Run.start(context.runs_dir, example, record, env)
+    runs.execute(run, lambda: train(config, data, run))
     print(f"trained the built-in network in {run.path}", flush=True)
-    return load_run_model(run), run
+    return runs.load_model(run), run
 
 
-def output_folder(config: Any, run: runs.Run | None, example: str) -> Path:
-    """`--set output=DIR`, else the run's artifacts, else a new `<runs_dir>/<example>/imagenet-*`."""
-    if config.output:
-        folder = Path(config.output).expanduser()
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise UserError(f"--set output={config.output}: cannot create it ({error})") from None
-        return folder
-    if run is not None:
-        return run.artifacts
-    base = Path(config.runs_dir) / example
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    for attempt in range(1000):
-        folder = base / (f"imagenet-{stamp}" if attempt == 0 else f"imagenet-{stamp}-{attempt}")
-        try:
-            folder.mkdir(parents=True)
-        except FileExistsError:
-            continue
-        return folder
-    raise UserError(f"could not create an output folder under {base}")
+def output_folder(context: Context, run: runs.Run | None, example: str) -> Path:
+    """`--output DIR`, else the run's artifacts, else a new `<runs_dir>/<example>/imagenet-*`."""
+    return runs.output_folder(context.output, run, context.runs_dir, example, prefix="imagenet")
 
 
 # -- for the walkthroughs -----------------------------------------------------------------------
-def explain_network(example: str, config: Any, build: Callable[[], keras.Model]):
+def explain_network(example: str, context: Context, build: Callable[[], keras.Model]):
     """The newest finished run's built-in network if there is one, else `build()` (untrained).
 
     Returns:
         (model, a line saying which it is).
     """
-    run = newest_finished_run(Path(config.runs_dir), example)
+    run = runs.latest_finished(context.runs_dir, example, with_model=True)
     if run is not None:
         try:
-            return load_run_model(run), f"the built-in network trained in {run.path}"
+            return runs.load_model(run), f"the built-in network trained in {run.path}"
         except UserError:
             pass
-    return build(), f"the built-in network, untrained (no finished run under {config.runs_dir})"
+    return build(), f"the built-in network, untrained (no finished run under {context.runs_dir})"

@@ -1,6 +1,7 @@
 """Plumbing shared by the IMDB review classifiers (imdb_lstm, imdb_bidirectional_lstm, imdb_cnn,
 imdb_cnn_lstm; imdb_fasttext for training): their data containers, training with the test set as
-validation data (as the originals did), and classifying a review a user types.
+validation data (as the originals did), the vocabulary a run keeps, and classifying a review a
+user types.
 
 What each example teaches, its settings, its padding length and its model, stays in its module.
 """
@@ -8,14 +9,18 @@ What each example teaches, its settings, its padding length and its model, stays
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable
+from pathlib import Path
 
 import keras
 import numpy as np
 
 from keras_classics import training
-from keras_classics.datasets import imdb
-from keras_classics.runs import Run
+from keras_classics.datasets import imdb_words
+from keras_classics.datasets.imdb_words import read_word_index
+from keras_classics.errors import UserError
+from keras_classics.runs import Run, write_atomic
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,7 +46,7 @@ def train(
     model = build_model(config, data.spec)
     if run is not None and data.word_index is not None:
         # the words the model knows (imdb_fasttext's spec also counts its n-gram ids)
-        imdb.save_vocabulary(run.artifacts, data.word_index, config.max_features)
+        save_vocabulary(run.artifacts, data.word_index, config.max_features)
     training.fit(
         model,
         run,
@@ -67,10 +72,35 @@ def classify(config, model: keras.Model, run: Run | None) -> str:
     Raises:
         UserError: no text, no vocabulary saved with the run, or no known word in the text.
     """
-    index = imdb.read_vocabulary(None if run is None else run.artifacts)
-    ids = imdb.encode_user_text(config.text, index, config.max_features)
+    index = read_vocabulary(None if run is None else run.artifacts)
+    ids = imdb_words.encode_user_text(config.text, index, config.max_features)
     x = keras.utils.pad_sequences([ids], maxlen=config.maxlen)
     positive = float(model.predict(x, verbose=0)[0, 0])
     line = f"{'positive' if positive >= 0.5 else 'negative'} (P(positive) = {positive:.3f})"
     print(line)
     return line
+
+
+VOCABULARY_FILE = "word_index.json"
+
+
+def save_vocabulary(folder: Path, word_index: dict[str, int], num_words: int) -> Path:
+    """The words a model trained with `num_words` can see, for classifying new text later."""
+    kept = {w: r for w, r in word_index.items() if r + 3 < num_words}
+    path = Path(folder) / VOCABULARY_FILE
+    write_atomic(path, json.dumps(kept, ensure_ascii=False))
+    return path
+
+
+def read_vocabulary(folder: Path | None) -> dict[str, int]:
+    """What `save_vocabulary` wrote.
+
+    Raises:
+        UserError: when the run has no vocabulary (its data had no word index).
+    """
+    path = None if folder is None else Path(folder) / VOCABULARY_FILE
+    if path is None or not path.is_file():
+        raise UserError(
+            f"no {VOCABULARY_FILE} among this run's artifacts (trained without the word index?)"
+        )
+    return read_word_index(path)

@@ -1,0 +1,71 @@
+"""What the two bAbI readers (babi_memnn, babi_rnn) share around their models: the vocabulary a run
+keeps, and answering a question a user asks about a story."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from keras_classics.datasets.babi_stories import encode_user_story
+from keras_classics.errors import UserError
+from keras_classics.runs import write_atomic
+
+VOCAB_FILE = "vocab.json"
+
+
+def save_vocab(folder: Path, vocab: list[str], story_maxlen: int, query_maxlen: int) -> Path:
+    """Writes what a trained model needs to read new stories: vocabulary and lengths."""
+    import json
+
+    path = Path(folder) / VOCAB_FILE
+    content = {"vocab": vocab, "story_maxlen": story_maxlen, "query_maxlen": query_maxlen}
+    write_atomic(path, json.dumps(content, indent=1))
+    return path
+
+
+def read_vocab(folder: Path | None) -> dict:
+    """Reads what `save_vocab` wrote.
+
+    Raises:
+        UserError: when the file is missing or damaged.
+    """
+    import json
+
+    path = None if folder is None else Path(folder) / VOCAB_FILE
+    if path is None or not path.is_file():
+        raise UserError(f"no {VOCAB_FILE} among this run's artifacts: train a run first")
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        return {k: saved[k] for k in ("vocab", "story_maxlen", "query_maxlen")}
+    except (ValueError, KeyError, TypeError) as error:
+        raise UserError(f"{path} is damaged ({error}); train a new run") from None
+
+
+def top_answers(probabilities: np.ndarray, vocab: list[str], k: int = 3) -> list[tuple[str, float]]:
+    """The k most likely answer words (index 0 is the padding) with their probabilities."""
+    words = ["<pad>", *vocab]
+    best = np.argsort(probabilities)[::-1][:k]
+    return [(words[i], float(probabilities[i])) for i in best]
+
+
+def answer(model, story: str, question: str, artifacts: Path | None) -> str:
+    """Answers a story and a question a user typed with a trained model, whose vocabulary and
+    lengths are in its run's `artifacts`; the answer is also appended to artifacts/answers.txt.
+
+    Raises:
+        UserError: no saved vocabulary, an empty story or question, or unknown words.
+    """
+    saved = read_vocab(artifacts)
+    x, xq, notes = encode_user_story(
+        story, question, saved["vocab"], saved["story_maxlen"], saved["query_maxlen"]
+    )
+    answers = top_answers(model.predict([x, xq], verbose=0)[0], saved["vocab"])
+    lines = [f"story: {story}", f"question: {question}"]
+    lines += [f"note: {note}" for note in notes]
+    lines.append(f"answer: {answers[0][0]}   ({'  '.join(f'{w} {p:.3f}' for w, p in answers)})")
+    text = "\n".join(lines)
+    if artifacts is not None:
+        with open(Path(artifacts) / "answers.txt", "a", encoding="utf-8") as handle:
+            handle.write(text + "\n\n")
+    return text

@@ -1,0 +1,79 @@
+"""The example contract (registry.py's docstring): every module against its registry entry."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from keras_classics import registry
+
+PACKAGE = Path(registry.__file__).parent
+EXAMPLES = PACKAGE / "examples"
+WALKTHROUGHS = PACKAGE / "walkthroughs"
+
+
+def _modules(folder: Path) -> set[str]:
+    return {path.stem for path in folder.glob("*.py") if not path.stem.startswith("_")}
+
+
+def test_the_registry_and_the_example_files_list_the_same_names():
+    assert _modules(EXAMPLES) == set(registry.names())
+
+
+def test_every_example_has_a_walkthrough_module_and_nothing_else_is_one():
+    assert _modules(WALKTHROUGHS) == set(registry.names())
+
+
+@pytest.mark.parametrize("name", registry.names())
+def test_each_module_keeps_the_contract_its_entry_declares(name):
+    example = registry.spec(name)
+    assert registry.check_module(example, registry.load(name)) == []
+    assert callable(registry.walkthrough(name).explain)
+
+
+def test_the_check_finds_a_broken_module():
+    class Module:  # stands in for a module: attributes as a module has them
+        Config = PRESETS = load_data = build_model = train = object
+        explain = object
+
+    Module.PRESETS = {"quick": {}}
+    problems = registry.check_module(registry.spec("mnist_acgan"), Module)
+    assert "defines no evaluate" in problems
+    assert "has no tiny preset" in problems
+    assert "lacks sample" in problems and "lacks benchmark" in problems  # declared: own_benchmark
+    assert any("explain" in problem for problem in problems)
+
+
+def _imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+@pytest.mark.parametrize("name", registry.names())
+def test_no_example_imports_another_example(name):
+    others = {f"keras_classics.examples.{other}" for other in registry.names() if other != name}
+    assert not _imported_modules(EXAMPLES / f"{name}.py") & others
+
+
+LAYERS = {  # a package may not import these (arrows point one way)
+    "datasets": ("explaining", "runs", "training", "examples", "walkthroughs", "commands"),
+    "examples": ("walkthroughs", "commands", "cli"),
+}
+
+
+@pytest.mark.parametrize("package", sorted(LAYERS))
+def test_arrows_point_one_way(package):
+    for path in (PACKAGE / package).rglob("*.py"):
+        imported = _imported_modules(path)
+        for forbidden in LAYERS[package]:
+            bad = {m for m in imported if m.startswith(f"keras_classics.{forbidden}")}
+            assert not bad, f"{path.relative_to(PACKAGE)} imports {sorted(bad)}"
