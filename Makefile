@@ -9,7 +9,7 @@ BACKENDS ?= jax torch tensorflow
 TEST_WORKERS ?= 2
 FASHION_DIR := /usr/share/datasets/fashion-mnist
 
-.PHONY: run test lint fashion-mnist clean
+.PHONY: run test lint fashion-mnist chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,11 +32,17 @@ fashion-mnist:
 		( (apt-get update -qq && apt-get install -y -qq dataset-fashion-mnist) >/dev/null 2>&1 || \
 		  echo "note: could not install dataset-fashion-mnist; its test will be skipped" )
 
+# Debian's chromium: the browser the report tests render report.html and the gallery in.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || \
+		( (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null 2>&1 || \
+		  echo "note: could not install chromium; the browser test will be skipped" )
+
 lint: $(VENV)/.installed-all
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 
-test: $(VENV)/.installed-all fashion-mnist lint
+test: $(VENV)/.installed-all fashion-mnist chromium lint
 	@for backend in $(BACKENDS); do \
 		echo "== tests on $$backend =="; \
 		KERAS_BACKEND=$$backend $(BIN)/python -m pytest -q -p no:cacheprovider \

@@ -13,7 +13,10 @@ from keras_classics.datasets import DataSource, babi, babi_stories
 from keras_classics.errors import UserError
 from keras_classics.examples import babi_memnn, babi_rnn
 from keras_classics.examples.families import babi_qa
+from keras_classics.registry import Context
 from keras_classics.runs import Run
+
+SYNTHETIC = Context(source=DataSource(kind="synthetic"))  # what `sample` draws from
 
 
 def _tiny(module, **changes):
@@ -76,18 +79,25 @@ def test_sample_answers_a_typed_story_or_says_what_is_wrong(module, tmp_path, ca
         config.resolve(module.Config, {}, None, [f"story={story}", "question=Where is Mary?"]),
         model,
         run,
+        SYNTHETIC,
     )
     answer = text.splitlines()[-1].split()[1]
     assert answer in ["<pad>", *data.stories.vocab] and "answer:" in capsys.readouterr().out
     assert (run.artifacts / "answers.txt").read_text().startswith("story: Mary moved")
     with pytest.raises(UserError, match="unknown word"):
         module.sample(
-            module.Config(story="Bob ran to Paris.", question="Where is Bob?"), model, run
+            module.Config(story="Bob ran to Paris.", question="Where is Bob?"),
+            model,
+            run,
+            SYNTHETIC,
         )
     with pytest.raises(UserError, match="give a story and a question"):
-        module.sample(module.Config(question="Where is Mary?"), model, run)
+        module.sample(module.Config(question="Where is Mary?"), model, run, SYNTHETIC)
     with pytest.raises(UserError, match="train a run first"):
-        module.sample(module.Config(story=story, question="Where is Mary?"), model, None)
+        module.sample(module.Config(story=story, question="Where is Mary?"), model, None, SYNTHETIC)
+    capsys.readouterr()
+    drawn = module.sample(cfg, model, run, SYNTHETIC)  # no story: three of the run's test stories
+    assert drawn.count("question: Where is") == 3 and drawn.count("true answer: ") == 3
 
 
 @pytest.mark.realdata

@@ -12,6 +12,9 @@ from keras_classics import runs, training
 from keras_classics.datasets import DataSource
 from keras_classics.errors import UserError
 from keras_classics.examples import cnn_seq2seq as ex
+from keras_classics.registry import Context
+
+SYNTHETIC = Context(source=DataSource(kind="synthetic"))  # what `sample` draws from
 
 SEED_LAYER_PARAMS = [0, 0, 71680, 54016, 196864, 196864, 196864, 196864, 0, 0, 0, 0,
                      98368, 12352, 6045]  # fmt: skip
@@ -88,12 +91,12 @@ def test_sample_translates_and_draws_attention(tmp_path, capsys):
     run = runs.Run.create(tmp_path, "cnn_seq2seq")
     run.write_text("tokens.json", json.dumps(data.tables.to_dict()))
     sentence = data.input_texts[0]
-    decoded = ex.sample(ex.Config(sentence=sentence), model, run)
+    decoded = ex.sample(ex.Config(sentence=sentence), model, run, SYNTHETIC)
     assert decoded == ex.decode_sequences(model, data.train[0][0][:1], data.tables, 1)[0][0]
     assert f"Input sentence: {sentence}" in capsys.readouterr().out
     assert len(list(run.artifacts.glob("attention-*.png"))) == 1
     with pytest.raises(UserError, match="never saw: 'Z', '#', '1'"):
-        ex.sample(ex.Config(sentence="Zoo #1"), model, run)
+        ex.sample(ex.Config(sentence="Zoo #1"), model, run, SYNTHETIC)
 
 
 def test_decoder_gives_distinct_outputs_for_distinct_inputs_after_short_training():

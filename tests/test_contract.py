@@ -77,3 +77,24 @@ def test_arrows_point_one_way(package):
         for forbidden in LAYERS[package]:
             bad = {m for m in imported if m.startswith(f"keras_classics.{forbidden}")}
             assert not bad, f"{path.relative_to(PACKAGE)} imports {sorted(bad)}"
+
+
+@pytest.mark.parametrize("name", registry.names())
+def test_the_source_reader_sees_what_the_module_defines(name):
+    """`info` and the checks before keras read the source: they must agree with the import."""
+    import dataclasses
+
+    from keras_classics import example_info
+
+    module = registry.load(name)
+    info = example_info.read(name)
+    assert info.presets == module.PRESETS
+    assert [f.name for f in info.fields] == [f.name for f in dataclasses.fields(module.Config)]
+    for field in info.fields:  # every annotation the reader can type-check, it types as Python
+        annotation = example_info._annotation(field.annotation)
+        real = dataclasses.fields(module.Config)[[f.name for f in info.fields].index(field.name)]
+        assert (
+            annotation is None
+            or str(annotation) == str(real.type)
+            or annotation.__name__ == real.type
+        )

@@ -12,7 +12,10 @@ from keras_classics import commands, config, registry
 from keras_classics.datasets import DataSource
 
 NAMES = registry.names()
-RUN_FILES = ("config.json", "env.json", "metrics.csv", "final.json", "model.keras", "status.json")
+RUN_FILES = (
+    "config.json", "env.json", "metrics.csv", "final.json", "model.keras", "status.json",
+    "report.html", "train.log", "artifacts/curves.png",
+)  # fmt: skip
 
 
 def _runs_here(name: str) -> None:

@@ -20,7 +20,10 @@ from keras_classics.examples import (
     imdb_lstm,
 )
 from keras_classics.examples.families import imdb_reviews
+from keras_classics.registry import Context
 from keras_classics.runs import Run
+
+SYNTHETIC = Context(source=DataSource(kind="synthetic"))  # what `sample` draws from
 
 CLASSIFIERS = [imdb_lstm, imdb_bidirectional_lstm, imdb_cnn, imdb_cnn_lstm, imdb_fasttext]
 
@@ -113,18 +116,18 @@ def test_sample_classifies_a_typed_review(module, tmp_path):
     model = module.build_model(cfg, data.spec)
     run = Run(tmp_path)
     imdb_reviews.save_vocabulary(run.artifacts, data.word_index, cfg.max_features)
-    line = module.sample(cfg, model, run)
+    line = module.sample(cfg, model, run, SYNTHETIC)
     assert line.split()[0] in ("positive", "negative") and "P(positive)" in line
-    with pytest.raises(UserError, match="give a review"):
-        module.sample(dataclasses.replace(cfg, text=""), model, run)
+    drawn = module.sample(dataclasses.replace(cfg, text=""), model, run, SYNTHETIC)
+    assert drawn.count("review: ") == 3 and drawn.count("true label: ") == 3
     with pytest.raises(UserError, match="word_index.json"):
-        module.sample(cfg, model, None)
+        module.sample(cfg, model, None, SYNTHETIC)
 
 
 def test_fasttext_sample_needs_unigrams_or_hashing(tmp_path):
     cfg = imdb_fasttext.Config(ngram_range=2, text="great")
     with pytest.raises(UserError, match="ngram_buckets"):
-        imdb_fasttext.sample(cfg, None, Run(tmp_path))
+        imdb_fasttext.sample(cfg, None, Run(tmp_path), SYNTHETIC)
 
 
 @pytest.mark.skipif(

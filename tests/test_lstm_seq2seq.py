@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -12,6 +13,9 @@ from keras_classics import runs, training
 from keras_classics.datasets import DataSource, fra_eng
 from keras_classics.errors import DataError, UserError
 from keras_classics.examples import lstm_seq2seq as ex
+from keras_classics.registry import Context
+
+SYNTHETIC = Context(source=DataSource(kind="synthetic"))  # what `sample` draws from
 
 
 def test_model_has_the_seeds_parameter_count():
@@ -79,17 +83,19 @@ def test_malformed_lines_are_refused_or_skipped(tmp_path, capsys):
 
 
 def test_sample_translates_a_sentence_and_rejects_unknown_characters(tmp_path, capsys):
-    _, data, model = _small()
+    config, data, model = _small()
     run = runs.Run.create(tmp_path, "lstm_seq2seq")
     run.write_text("tokens.json", json.dumps(data.tables.to_dict()))
     sentence = data.input_texts[0]
-    decoded = ex.sample(ex.Config(sentence=sentence), model, run)
+    decoded = ex.sample(ex.Config(sentence=sentence), model, run, SYNTHETIC)
     assert decoded == ex.decode_sequences(model, data.train[0][0][:1], data.tables, 1)[0]
     assert f"Input sentence: {sentence}\nDecoded sentence: {decoded}" in capsys.readouterr().out
     with pytest.raises(UserError, match="never saw: 'Z', '#', '1'"):
-        ex.sample(ex.Config(sentence="Zoo #1"), model, run)
-    with pytest.raises(UserError, match="give a sentence"):
-        ex.sample(ex.Config(), model, run)
+        ex.sample(ex.Config(sentence="Zoo #1"), model, run, SYNTHETIC)
+    capsys.readouterr()
+    ex.sample(dataclasses.replace(config, sentence=""), model, run, SYNTHETIC)
+    drawn = capsys.readouterr().out  # five random validation sentences of the run's data
+    assert drawn.count("Input sentence: ") == 5 and drawn.count("Expected: ") == 5
 
 
 @pytest.mark.slow

@@ -124,7 +124,8 @@ def test_tiny_training_separates_stateful_from_stateless(tmp_path):
     # A stateless LSTM sees only x_t: it cannot beat predicting x_t / 2. The stateful one can.
     assert final["test_stateless_mse"] > 0.9 * final["test_half_input_mse"]
     assert final["test_stateful_mse"] < 0.85 * final["test_half_input_mse"]
-    assert {p.name for p in run.artifacts.iterdir()} == {"input.png", "predictions.png"}
+    artifacts = {p.name for p in run.artifacts.iterdir()}
+    assert artifacts == {"input.png", "predictions.png", training.CURVES_FILE}
 
 
 @pytest.mark.parametrize(

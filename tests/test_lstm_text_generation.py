@@ -14,6 +14,9 @@ from keras_classics import runs
 from keras_classics.datasets import DataSource
 from keras_classics.errors import DataError, UserError
 from keras_classics.examples import lstm_text_generation as ex
+from keras_classics.registry import Context
+
+SYNTHETIC = Context(source=DataSource(kind="synthetic"))  # what `sample` draws from
 
 # The seed's print(char_indices) for the ASCII characters (its last four, the accented
 # letters, are garbled in the PDF; the real file has ä æ é ë at 53-56).
@@ -100,7 +103,7 @@ def test_sample_continues_a_seed_text_at_every_diversity(tmp_path, capsys):
     run = runs.Run.create(tmp_path, "lstm_text_generation")
     run.write_text("vocabulary.json", json.dumps({"chars": chars, "maxlen": 8}))
     model = ex.build_model(config, ex.DataSpec(8, len(chars)))
-    report = ex.sample(config, model, run)
+    report = ex.sample(config, model, run, SYNTHETIC)
     blocks = report.split("----- diversity: ")[1:]
     assert len(blocks) == 4 and '----- Generating with seed: "the will"' in report
     for block in blocks:
@@ -109,7 +112,7 @@ def test_sample_continues_a_seed_text_at_every_diversity(tmp_path, capsys):
         assert set(continuation) <= set(chars)
     assert list(run.artifacts.glob("sample-*.txt"))
     with pytest.raises(UserError, match="outside"):
-        ex.sample(ex.Config(seed_text="zebra"), model, run)
+        ex.sample(ex.Config(seed_text="zebra"), model, run, SYNTHETIC)
 
 
 def test_too_short_text_file_is_a_data_error(tmp_path):

@@ -15,6 +15,7 @@ from keras_classics.datasets import DataSource, mnist
 from keras_classics.datasets.idx import read_idx
 from keras_classics.errors import UserError
 from keras_classics.examples import mnist_denoising_autoencoder as dae
+from keras_classics.registry import Context
 
 # The seed's picture: each distinct line of digits (printed three times there), top to bottom,
 # as the seed transcribed them from the image.
@@ -114,7 +115,7 @@ def test_tiny_training_denoises_and_draws_the_picture(tmp_path):
     first = np.asarray(picture)
     path.unlink()
     run.write_json("config.json", {"example": "mnist_denoising_autoencoder", "data": "synthetic"})
-    again = dae.sample(cfg, keras.models.load_model(run.model_path), run)
+    again = dae.sample(cfg, keras.models.load_model(run.model_path), run, Context())
     np.testing.assert_array_equal(np.asarray(Image.open(path)), first)
     np.testing.assert_array_equal(again, first)
 

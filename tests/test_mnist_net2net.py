@@ -172,7 +172,7 @@ def test_tiny_experiment_learns_writes_its_table_and_resumes_exactly(options, mo
         commands.train("mnist_net2net", options())
     monkeypatch.setattr(n2n, "_one_epoch", original)
     (stopped,) = [p for p in run.path.parent.iterdir() if p != run.path]
-    assert runs.Run(stopped).status == "failed"
+    assert runs.Run(stopped).status == "interrupted"  # runs.Run.interrupt (Ctrl-C)
     rows = runs.Run(stopped).read_metrics()  # epoch 1 of everyone, epoch 2 of the teacher
     assert [row["epoch"] for row in rows] == ["1", "2"]
     assert "deeper_net2deeper_val_loss" in rows[0] and not rows[1]["deeper_net2deeper_val_loss"]

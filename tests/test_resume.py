@@ -39,7 +39,7 @@ def test_resume_after_an_interruption_matches_an_uninterrupted_run(options, monk
         commands.train("mnist_mlp", options(sets=SETS))
     monkeypatch.setattr(training.EpochRecorder, "on_epoch_end", original)
     (interrupted,) = [p for p in whole.path.parent.iterdir() if p != whole.path]
-    assert commands.runs.Run(interrupted).status == "failed"
+    assert commands.runs.Run(interrupted).status == "interrupted"
     assert len(commands.runs.Run(interrupted).read_metrics()) == 1
 
     resumed = commands.train(None, options(preset=None, data=None, resume=interrupted))

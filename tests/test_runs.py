@@ -63,7 +63,8 @@ def test_execute_records_how_a_run_ends(tmp_path):
         return runs.Run.start(tmp_path, name, {"config": {}}, {"backend": "jax"})
 
     done = started("demo")
-    assert done.read_json("config.json") == {"example": "demo", "config": {}}
+    saved = done.read_json("config.json")
+    assert saved.pop("started") > 0 and saved == {"example": "demo", "config": {}}
     assert runs.execute(done, lambda: {"test_loss": 1}) == {"test_loss": 1.0}
     assert done.status == "finished" and done.read_json("final.json") == {"test_loss": 1.0}
 
@@ -75,7 +76,9 @@ def test_execute_records_how_a_run_ends(tmp_path):
     stopped = started("demo")
     with pytest.raises(KeyboardInterrupt):
         runs.execute(stopped, lambda: (_ for _ in ()).throw(KeyboardInterrupt()))
-    assert stopped.read_json("status.json")["reason"] == "interrupted"
+    assert (
+        stopped.status == "interrupted" and "Ctrl-C" in stopped.read_json("status.json")["reason"]
+    )
     assert not (stopped.path / "final.json").exists()
 
 

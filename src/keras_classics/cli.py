@@ -12,11 +12,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from keras_classics import __version__, backend, registry
+from keras_classics import __version__, backend, example_info, registry
 from keras_classics.errors import UserError
 from keras_classics.tables import table
 
-COMMANDS = ("list", "summary", "train", "evaluate", "sample", "explain", "report", "data", "bench")
+COMMANDS = (
+    "list", "info", "summary", "train", "evaluate", "sample", "explain", "report", "data", "bench",
+)  # fmt: skip
 
 
 class _Parser(argparse.ArgumentParser):
@@ -68,6 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
         "list", help="every example with its dataset, task and documented result"
     )
     command.add_argument("--markdown", action="store_true", help="as the README's Markdown table")
+    command = sub.add_parser(
+        "info", help="an example's config keys, presets, documented result and differences"
+    )
+    command.add_argument("name")
     for name, help_text in (
         ("summary", "print the default model's summary and parameter counts (no data needed)"),
         ("explain", "walk through the example's data and model, step by step"),
@@ -84,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument(
         "--resume", type=Path, metavar="RUN_DIR", help="continue an unfinished run"
     )
+    command.add_argument(
+        "--quiet", action="store_true", help="no per-epoch or progress lines (train.log still)"
+    )
     command = sub.add_parser("evaluate", help="evaluate a run's model on its test data")
     command.add_argument("run_dir", type=Path)
     _common(command)
@@ -94,8 +103,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--output", type=Path, metavar="DIR", help="where to write (default: the run's artifacts)"
     )
     _weights(command)
-    command = sub.add_parser("report", help="a table of the runs under --runs-dir")
+    command = sub.add_parser(
+        "report", help="a table of the runs under --runs-dir, a run's report.html, or a gallery"
+    )
+    command.add_argument(
+        "run_dir", nargs="?", type=Path, metavar="RUN_DIR", help="rebuild this run's report.html"
+    )
     command.add_argument("--runs-dir", default="runs", type=Path)
+    form = command.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="every run's summary as JSON")
+    form.add_argument("--markdown", action="store_true", help="as a Markdown table")
+    form.add_argument(
+        "--html", type=Path, metavar="OUT", help="write a gallery of every run to OUT/index.html"
+    )
     command = sub.add_parser(
         "data", help="where each dataset is looked for, and whether it is there"
     )
@@ -174,6 +194,7 @@ def _options(args: argparse.Namespace, backend_name: str, reason: str = ""):
         resume=getattr(args, "resume", None),
         offline=getattr(args, "offline", False),
         output=getattr(args, "output", None),
+        quiet=getattr(args, "quiet", False),
         weights=getattr(args, "weights", ""),
     )
 
@@ -201,6 +222,13 @@ def dispatch(args: argparse.Namespace) -> int:
     if args.command == "list":
         print(_list(args.markdown))
         return 0
+    if args.command == "report":  # reads run directories only: no keras
+        print(_report(args))
+        return 0
+    if args.command == "info":
+        print(example_info.text(args.name))
+        return 0
+    _check_example_args(args)
     if args.command == "bench":
         _check_bench(args)
         if not args.json:
@@ -227,8 +255,6 @@ def dispatch(args: argparse.Namespace) -> int:
         print("  ".join(f"{k} {v:.4f}" for k, v in metrics.items()))
     elif args.command == "sample":
         commands.sample(args.target, options)
-    elif args.command == "report":
-        print(commands.report(options))
     elif args.command == "data":
         print(commands.data_status(options))
     elif args.command == "bench":
@@ -240,6 +266,32 @@ def dispatch(args: argparse.Namespace) -> int:
         )
         print(bench_runner.JSON_MARK + json.dumps(rows))
     return 0
+
+
+def _report(args: argparse.Namespace) -> str:
+    from keras_classics import reports, runs
+
+    if args.run_dir is not None:
+        return f"wrote {reports.write_run_report(runs.Run.open(args.run_dir))}"
+    if args.html is not None:
+        return f"wrote {reports.write_gallery(args.runs_dir, args.html)}"
+    return reports.listing(
+        args.runs_dir, "json" if args.json else "markdown" if args.markdown else "text"
+    )
+
+
+def _check_example_args(args: argparse.Namespace) -> None:
+    """The example name, preset and --set values, checked from the example's source before
+    keras is imported (a mistake costs well under a second); names match case-insensitively."""
+    name = _example_of(args)
+    if name is None:
+        return
+    name = registry.spec(name).name
+    if getattr(args, "name", None):
+        args.name = name
+    elif args.command == "sample":
+        args.target = name
+    example_info.check(name, getattr(args, "preset", None), getattr(args, "sets", ()))
 
 
 def _check_bench(args: argparse.Namespace) -> None:

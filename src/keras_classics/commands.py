@@ -16,7 +16,7 @@ from typing import Any
 import keras
 
 from keras_classics import config as config_lib
-from keras_classics import explaining, registry, runs, training
+from keras_classics import explaining, registry, reports, runs, training
 from keras_classics.datasets import DataSource, catalog
 from keras_classics.errors import MissingDataError, UserError
 from keras_classics.tables import table
@@ -38,6 +38,7 @@ class Options:
     offline: bool = False
     output: Path | None = None  # sample: where to write (default: the run's artifacts)
     weights: str = ""  # sample, explain: an ImageNet weight file
+    quiet: bool = False  # train: no per-epoch or progress lines
 
     def context(self) -> registry.Context:
         """Where walkthroughs and standalone samples look and write, from these flags."""
@@ -108,6 +109,7 @@ def train(name: str | None, options: Options) -> runs.Run:
         source = options.source()
         run = None
     training.seed_everything(config.seed)
+    training.QUIET = options.quiet
     # Data first: a missing or corrupt file stops here, before anything is written.
     data = module.load_data(config, source)
     env = runs.environment(options.backend)
@@ -123,11 +125,38 @@ def train(name: str | None, options: Options) -> runs.Run:
         run = runs.Run.start(options.runs_dir, name, record, env)
     else:
         run.reopen(env)
-    print(_header(name, run, env), flush=True)
-    final = runs.execute(run, lambda: module.train(config, data, run))
-    print("final: " + training.format_logs(final))
-    print(f"run directory: {run.path}")
+    with run.tee_output():
+        print(_header(name, run, env), flush=True)
+        try:
+            final = runs.execute(run, lambda: module.train(config, data, run))
+        except KeyboardInterrupt:
+            print(f"interrupted; continue with: keras-classics train --resume {run.path}")
+            raise
+        finally:
+            _write_report(run)
+        print("final: " + training.format_logs(final))
+        _list_artifacts(run)
+        print(f"run directory: {run.path}")
     return run
+
+
+def _write_report(run: runs.Run) -> None:
+    """report.html, at the end of a run however it ended (a report never fails the run)."""
+    try:
+        reports.write_run_report(run)
+    except (UserError, OSError) as error:
+        print(f"report.html not written: {runs.first_line(error)}")
+
+
+def _list_artifacts(run: runs.Run) -> None:
+    folder = run.path / "artifacts"
+    written = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+    print(f"report: {run.path / reports.REPORT_FILE}")
+    if written:
+        shown = ", ".join(written[:12]) + (
+            f" and {len(written) - 12} more" if len(written) > 12 else ""
+        )
+        print(f"artifacts in {folder}: {shown}")
 
 
 # -- evaluate and sample ------------------------------------------------------------------------
@@ -189,51 +218,17 @@ def sample(target: str, options: Options) -> None:
         module.sample(config, None, None, options.context())
         return
     run = run or latest_run(options.runs_dir, name)
-    _, module, config = _open_run_module(run, options)
+    saved, module, config = _open_run_module(run, options)
     training.seed_everything(config.seed)
-    if example.sample == "standalone":
-        module.sample(config, runs.load_model(run), run, options.context())
-    else:
-        module.sample(config, runs.load_model(run), run)
+    # The run's own data (kind and --data-dir) for samplers that draw examples from it.
+    context = dataclasses.replace(options.context(), source=options.source_of_run(saved))
+    module.sample(config, runs.load_model(run), run, context)
 
 
 # -- data, list, report -------------------------------------------------------------------------
 def data_status(options: Options) -> str:
     """Where each dataset file is looked for, whether it is there and verified."""
     return table(catalog.status(options.source()))
-
-
-def _backend_of(run: runs.Run) -> str:
-    """`tensorflow`, or `tensorflow (auto)` when --backend auto chose it (env.json says why)."""
-    try:
-        env = run.read_json("env.json")
-    except UserError:
-        return "?"
-    chosen = str(env.get("backend", "?"))
-    return chosen + (" (auto)" if str(env.get("backend_choice", "")).startswith("auto") else "")
-
-
-def report(options: Options) -> str:
-    """One row per run directory: example, status, epochs done and final metrics."""
-    rows = []
-    base = Path(options.runs_dir)
-    for config_path in sorted(base.glob("*/*/config.json")):
-        run = runs.Run(config_path.parent)
-        try:
-            final = run.read_json("final.json") if (run.path / "final.json").is_file() else {}
-        except UserError:
-            final = {}
-        shown = {k: v for k, v in final.items() if k.startswith("test_")}
-        rows.append(
-            {
-                "run": str(run.path),
-                "status": run.status,
-                "backend": _backend_of(run),
-                "epochs": len(run.read_metrics()),
-                "final": "  ".join(f"{k[5:]} {v:.4g}" for k, v in shown.items()),
-            }
-        )
-    return table(rows) if rows else f"no runs under {base}"
 
 
 # -- explain ------------------------------------------------------------------------------------

@@ -21,9 +21,10 @@ Every module `keras_classics/examples/<name>.py` defines (see `REQUIRED`):
 What else a module defines is declared here, in its `Example` entry, and checked by
 `check_module` (tests/test_contract.py runs it on every module):
 
-- `sample` (`Example.sample`): "run": `sample(config, model, run)` works on a trained run's
-  model; "standalone": `sample(config, model, run, context)` also works without a run
-  (`Context`: data source, runs folder, output folder, weight file); "": no sample step.
+- `sample(config, model, run, context)` (`Example.sample`): "run": works on a trained run's
+  model, and given no input (no question, story, sentence, text) draws examples from the run's
+  data (`context.source`); "standalone": also works without a run (model and run None;
+  `Context`: data source, runs folder, output folder, weight file); "": no sample step.
 - `custom_loop`: the example trains with its own loop (not `training.fit`, so its loss need
   not fall like a single model's).
 - `own_benchmark`: `keras-classics bench` times the example's own training step with its
@@ -269,6 +270,7 @@ def spec(name: str) -> Example:
     Raises:
         UserError: for an unknown name, with the closest known names.
     """
+    name = name.strip().lower()  # names match case-insensitively: MNIST_CNN is mnist_cnn
     if name not in _BY_NAME:
         import difflib
 
@@ -280,14 +282,12 @@ def spec(name: str) -> Example:
 
 def load(name: str) -> ModuleType:
     """Imports and returns the module of example `name` (imports keras: set the backend first)."""
-    spec(name)
-    return importlib.import_module(f"keras_classics.examples.{name}")
+    return importlib.import_module(f"keras_classics.examples.{spec(name).name}")
 
 
 def walkthrough(name: str) -> ModuleType:
     """Imports and returns the walkthrough module of example `name` (it defines `explain`)."""
-    spec(name)
-    return importlib.import_module(f"keras_classics.walkthroughs.{name}")
+    return importlib.import_module(f"keras_classics.walkthroughs.{spec(name).name}")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -15,6 +15,7 @@ then rename), and a run directory is never reused: a second run in the same seco
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -30,6 +31,28 @@ from typing import Any
 from keras_classics.errors import UserError
 
 STATUS_FILE = "status.json"
+LOG_FILE = "train.log"
+
+
+class _Tee:
+    """A text stream writing to a terminal (or pipe) and a log file at once."""
+
+    def __init__(self, stream, log):
+        self.stream, self.log = stream, log
+
+    def write(self, text: str) -> int:
+        self.log.write(text)
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+        self.log.flush()
+
+    def isatty(self) -> bool:  # Keras' progress bar on a terminal, lines in a log
+        return self.stream.isatty()
+
+    def __getattr__(self, name: str):
+        return getattr(self.stream, name)
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
@@ -38,6 +61,11 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp makes the file private (0600); run files are read by people and tools as any
+        # other file the user writes: 0644 less the umask.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
@@ -85,6 +113,11 @@ class Run:
     def __init__(self, path: Path):
         self.path = Path(path)
 
+    @property
+    def example(self) -> str:
+        """The example this run belongs to (its parent folder's name)."""
+        return self.path.parent.name
+
     # -- creating and opening ---------------------------------------------------------------
     @classmethod
     def create(cls, runs_dir: Path, example: str) -> Run:
@@ -109,7 +142,7 @@ class Run:
     ) -> Run:
         """Creates a run of `example` with its config.json (`record`) and env.json."""
         run = cls.create(runs_dir, example)
-        run.write_json("config.json", {"example": example, **record})
+        run.write_json("config.json", {"example": example, "started": time.time(), **record})
         run.write_json("env.json", dict(env))
         return run
 
@@ -147,6 +180,18 @@ class Run:
     def model_path(self) -> Path:
         """The saved model (`model.keras`), rewritten after every epoch."""
         return self.path / "model.keras"
+
+    @contextlib.contextmanager
+    def tee_output(self):
+        """Copies what is printed (stdout) to the run's train.log, appended across --resume."""
+        log = open(self.path / LOG_FILE, "a", encoding="utf-8")  # noqa: SIM115 - closed below
+        tee = _Tee(sys.stdout, log)
+        previous, sys.stdout = sys.stdout, tee
+        try:
+            yield self
+        finally:
+            sys.stdout = previous
+            log.close()
 
     def write_json(self, name: str, data: Any) -> Path:
         """Writes `name` (relative to the run) as JSON, atomically."""
@@ -194,7 +239,8 @@ class Run:
 
     # -- status -----------------------------------------------------------------------------
     def set_status(self, status: str, **extra: Any) -> None:
-        """Records "running", "finished" or "failed" (with a reason) in status.json."""
+        """Records "running", "finished", "failed" or "interrupted" (with a reason) in
+        status.json."""
         self.write_json(STATUS_FILE, {"status": status, "time": time.time(), **extra})
 
     @property
@@ -215,7 +261,7 @@ class Run:
 
     def interrupt(self) -> None:
         """Marks the run stopped by the user (Ctrl-C); `--resume` continues it."""
-        self.set_status("failed", reason="interrupted")
+        self.set_status("interrupted", reason="stopped by the user (Ctrl-C)")
 
 
 def first_line(error: BaseException) -> str:

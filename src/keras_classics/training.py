@@ -18,11 +18,16 @@ from typing import Any
 import keras
 import numpy as np
 
-from keras_classics import fast_paths
+from keras_classics import curves, fast_paths
 from keras_classics.errors import UserError
 from keras_classics.runs import Run, write_atomic
 
 CHECKPOINT_FILE = "state.npz"
+# Off a terminal, a progress line this often inside a long epoch (a log file shows life).
+PROGRESS_EVERY_S = 30.0
+# `--quiet`: no per-epoch or progress lines, no progress bar (set by the command line).
+QUIET = False
+CURVES_FILE = "curves.png"
 
 
 def seed_everything(seed: int) -> None:
@@ -276,6 +281,11 @@ class EpochLog:
             return 0
         return restore_checkpoint(self.models if models is None else models, self.run)
 
+    @property
+    def started(self) -> float:
+        """When the current epoch began (time.perf_counter)."""
+        return self._start
+
     def begin(self, epoch: int) -> None:
         """Starts epoch `epoch` (0-based): reseeds the backend's dropout draws, starts the clock."""
         reseed_backend_for_epoch(self.seed, epoch)
@@ -314,6 +324,7 @@ class EpochLog:
         save_model(model, self.run.model_path)
         for row in rows:
             self.run.append_metrics(row)
+        curves.draw(self.run.read_metrics(), self.run.artifacts / CURVES_FILE, self.run.example)
 
 
 class EpochRecorder(keras.callbacks.Callback):
@@ -329,9 +340,10 @@ class EpochRecorder(keras.callbacks.Callback):
         super().__init__()
         self.batches = batches
         self.epochs = epochs
-        self.print_lines = print_lines
+        self.print_lines = print_lines and not QUIET
         self.log: EpochLog | None = None
         self.run = run
+        self._epoch, self._said = 0, 0.0
 
     def set_model(self, model: keras.Model) -> None:
         super().set_model(model)
@@ -340,6 +352,25 @@ class EpochRecorder(keras.callbacks.Callback):
     def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
         self.batches.set_epoch(epoch)
         self.log.begin(epoch)
+        self._epoch, self._said = epoch, time.perf_counter()
+
+    def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
+        """Off a terminal, a line every PROGRESS_EVERY_S inside long epochs: a log shows life."""
+        now = time.perf_counter()
+        if not self.print_lines or now - self._said < PROGRESS_EVERY_S:
+            return
+        self._said = now
+        steps = len(self.batches)
+        done = min(batch + 1, steps)
+        seen = min(done * self.batches.batch_size, self.batches.num_samples)
+        rate = seen / max(now - self.log.started, 1e-9)
+        eta = (self.batches.num_samples - seen) / max(rate, 1e-9)
+        loss = f"  loss {float((logs or {}).get('loss', float('nan'))):.4g}" if logs else ""
+        print(
+            f"  epoch {self._epoch + 1}/{self.epochs} step {done}/{steps}{loss}  "
+            f"{rate:.0f} samples/s  ETA {eta:.0f}s",
+            flush=True,
+        )
 
     def on_test_begin(self, logs: Any = None) -> None:
         self.log.trained()
@@ -441,7 +472,7 @@ def fit(
         return {}
     # Keras may draw the first batch before `on_epoch_begin` fires: set the order now as well.
     batches.set_epoch(initial_epoch)
-    progress_bar = interactive()
+    progress_bar = interactive() and not QUIET
     recorder = EpochRecorder(run, batches, epochs, print_lines=not progress_bar)
     tune(model)
     history = model.fit(

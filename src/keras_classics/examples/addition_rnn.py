@@ -34,6 +34,7 @@ from keras_classics import training
 from keras_classics.config import BaseConfig
 from keras_classics.datasets import DataSource
 from keras_classics.errors import UserError
+from keras_classics.registry import Context
 from keras_classics.runs import Run
 
 CHARS = "0123456789+ "
@@ -294,14 +295,23 @@ def encode_question(text: str, config: Config) -> np.ndarray:
     return table.encode(query, max_question_length(config.digits))[None]
 
 
-def sample(config: Config, model: keras.Model, run: Run | None) -> str:
-    """Answers `--set question=123+45` with the trained model and prints it."""
-    if not config.question:
-        raise UserError("give a question to answer: --set question=123+45")
-    x = encode_question(config.question, config)
-    answer = CharacterTable(CHARS).decode(model.predict(x, verbose=0)[0]).strip()
-    a, b = (int(p) for p in config.question.replace(" ", "").split("+"))
-    mark = "☑" if answer == str(a + b) else "☒"
-    line = f"{a}+{b} = {answer}  {mark} (true: {a + b})"
-    print(line)
-    return line
+def sample(config: Config, model: keras.Model, run: Run | None, context: Context) -> str:
+    """Answers `--set question=123+45` with the trained model and prints it; without a question,
+    ten random sums of the model's size, as the original printed after each epoch."""
+    if config.question:
+        questions = [config.question]
+    else:
+        rng = np.random.default_rng()  # new sums each time, unlike the seeded training data
+        top = 10**config.digits
+        questions = [f"{rng.integers(top)}+{rng.integers(top)}" for _ in range(10)]
+    x = np.concatenate([encode_question(question, config) for question in questions])
+    table = CharacterTable(CHARS)
+    lines = []
+    for question, row in zip(questions, model.predict(x, verbose=0), strict=True):
+        answer = table.decode(row).strip()
+        a, b = (int(p) for p in question.replace(" ", "").split("+"))
+        mark = "☑" if answer == str(a + b) else "☒"
+        lines.append(f"{a}+{b} = {answer}  {mark} (true: {a + b})")
+    text = "\n".join(lines)
+    print(text)
+    return text

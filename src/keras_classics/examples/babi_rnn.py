@@ -43,6 +43,7 @@ from keras_classics.config import BaseConfig
 from keras_classics.datasets import DataSource, babi, babi_stories
 from keras_classics.errors import UserError
 from keras_classics.examples.families import babi_qa
+from keras_classics.registry import Context
 from keras_classics.runs import Run
 
 RNN_LAYERS = {
@@ -205,10 +206,7 @@ def evaluate(config: Config, data: Data, model: keras.Model) -> dict[str, float]
 
 
 # -- Sampling -----------------------------------------------------------------------------------
-def sample(config: Config, model: keras.Model, run: Run | None) -> str:
-    """Answers `--set story="..." --set question="..."` with the trained model."""
-    text = babi_qa.answer(
-        model, config.story, config.question, None if run is None else run.artifacts
-    )
-    print(text)
-    return text
+def sample(config: Config, model: keras.Model, run: Run | None, context: Context) -> str:
+    """Answers `--set story="..." --set question="..."` with the trained model; without a story,
+    three random test stories of the run's data, with their true answers."""
+    return babi_qa.sample(model, config, run, lambda: load_data(config, context.source).stories)

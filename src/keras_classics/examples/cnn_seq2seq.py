@@ -55,6 +55,7 @@ from keras_classics.datasets import DataSource, fra_eng
 from keras_classics.errors import UserError
 from keras_classics.examples.families import seq2seq
 from keras_classics.examples.families.seq2seq import Data, DataSpec, spec_of
+from keras_classics.registry import Context
 from keras_classics.runs import Run
 
 
@@ -305,31 +306,45 @@ def plot_attention(weights: np.ndarray, sentence: str, decoded: str, path) -> No
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    rows, columns = len(decoded) + 1, weights.shape[1]
+    rows, columns = min(len(decoded) + 1, weights.shape[0]), weights.shape[1]
     labels = list(sentence) + ["·"] * (columns - len(sentence))
     figure, axis = plt.subplots(figsize=(max(4, columns * 0.35), max(3, rows * 0.3)))
     image = axis.imshow(weights[:rows], cmap="viridis", aspect="auto", vmin=0.0, vmax=1.0)
     figure.colorbar(image, ax=axis)
     axis.set_xticks(range(columns), labels)
-    axis.set_yticks(range(rows), [repr(c)[1:-1] for c in "\t" + decoded])
+    axis.set_yticks(range(rows), [repr(c)[1:-1] for c in "\t" + decoded][:rows])
     axis.set_xlabel("input character")
     axis.set_ylabel("decoder input (predicting the next character)")
     axis.set_title("cnn_seq2seq attention")
     figure.tight_layout()
-    image_io.save_figure(figure, path, tight=False)
+    image_io.save_figure(figure, path)  # cropped to what is drawn: no clipped tick labels
 
 
-def sample(config: Config, model: keras.Model, run: Run | None) -> str:
-    """Translates `--set sentence="..."`, prints it and draws its attention weights."""
+def _padded(x: np.ndarray, width: int) -> np.ndarray:
+    """One-hot rows (1, length, tokens) padded with empty steps to `width` (a batch of several)."""
+    return np.pad(x, ((0, 0), (0, max(0, width - x.shape[1])), (0, 0)))
+
+
+def sample(config: Config, model: keras.Model, run: Run | None, context: Context) -> str:
+    """Translates `--set sentence="..."` (without one: five random validation sentences of the
+    run's data, with their expected translations), prints it and draws the first one's attention
+    weights."""
     tables = seq2seq.load_tables(run)
-    encoder_input = encode_sentence(config.sentence, tables)
-    decoded, decoder_input = decode_sequences(model, encoder_input, tables, batch_size=1)
-    report = seq2seq.translation_report([config.sentence], decoded)
+    sentences, expected = [config.sentence], []
+    if not config.sentence:
+        sentences, expected = seq2seq.validation_sentences(load_data(config, context.source), 5)
+    rows = [encode_sentence(s, tables) for s in sentences]
+    width = max(row.shape[1] for row in rows)
+    encoder_input = np.concatenate([_padded(row, width) for row in rows])
+    decoded, decoder_input = decode_sequences(
+        model, encoder_input, tables, batch_size=len(sentences)
+    )
+    report = seq2seq.translation_report(sentences, decoded, expected)
     print(report, end="")
     stamp = time.strftime("%Y%m%d-%H%M%S")
     run.write_text(f"sample-{stamp}.txt", report)
     weights = attention_weights(model, encoder_input, decoder_input)[0]
     path = run.artifacts / f"attention-{stamp}.png"
-    plot_attention(weights, config.sentence, decoded[0], path)
+    plot_attention(weights, sentences[0], decoded[0], path)
     print(f"attention weights: {path}")
     return decoded[0]

@@ -42,6 +42,7 @@ from keras_classics import image_io, training
 from keras_classics.config import BaseConfig
 from keras_classics.datasets import DataSource
 from keras_classics.errors import UserError
+from keras_classics.registry import Context
 from keras_classics.runs import Run
 
 
@@ -308,18 +309,26 @@ def write_png(track: np.ndarray, truth: np.ndarray, config: Config, path) -> Non
 
 
 def write_gif(track: np.ndarray, truth: np.ndarray, config: Config, path) -> None:
-    """The movie: prediction (left) beside the truth (right), 0.2 s per frame, 4x enlarged."""
-    from PIL import Image
+    """The movie: prediction (left) beside the truth (right), 0.2 s per frame, enlarged to at
+    least 320 pixels across, each frame labelled (fed in or predicted, and its number)."""
+    from PIL import Image, ImageDraw
 
     gap = np.ones((config.frame_size, 2))
+    scale = max(4, -(-320 // (2 * config.frame_size + 2)))  # ceil: 320 px across at least
     frames = []
     for i in range(len(truth)):
         both = np.concatenate((track[i, :, :, 0], gap, truth[i, :, :, 0]), axis=1)
         image = Image.fromarray((both.clip(0, 1) * 255).astype(np.uint8))
-        frames.append(image.resize((image.width * 4, image.height * 4), Image.NEAREST))
+        image = image.resize((image.width * scale, image.height * scale), Image.NEAREST)
+        framed = Image.new("L", (image.width, image.height + 18), 255)
+        framed.paste(image, (0, 18))
+        kind = "fed in" if i < config.fed_frames else "predicted"
+        label = f"frame {i + 1}: {kind} | ground truth"
+        ImageDraw.Draw(framed).text((4, 3), label, fill=0)
+        frames.append(framed)
     image_io.save_gif(frames, path, frame_ms=200)
 
 
-def sample(config: Config, model: keras.Model, run: Run | None) -> np.ndarray:
+def sample(config: Config, model: keras.Model, run: Run | None, context: Context) -> np.ndarray:
     """The prediction demo on movie `--set which=N` with a trained run's model."""
     return predict_and_show(config, model, make_movies(config), run)

@@ -30,6 +30,7 @@ from keras_classics.datasets import DataSource, imdb, imdb_words
 from keras_classics.errors import UserError
 from keras_classics.examples.families import imdb_reviews
 from keras_classics.examples.families.imdb_reviews import Data, DataSpec
+from keras_classics.registry import Context
 from keras_classics.runs import Run
 
 
@@ -116,6 +117,6 @@ def evaluate(config: Config, data: Data, model: keras.Model) -> dict[str, float]
 
 
 # -- Sampling -----------------------------------------------------------------------------------
-def sample(config: Config, model: keras.Model, run: Run | None) -> str:
-    """Classifies `--set text="..."` with the trained model."""
-    return imdb_reviews.classify(config, model, run)
+def sample(config: Config, model: keras.Model, run: Run | None, context: Context) -> str:
+    """Classifies `--set text="..."` with the trained model (without one: random test reviews)."""
+    return imdb_reviews.classify(config, model, run, lambda: load_data(config, context.source))

@@ -56,6 +56,7 @@ from keras_classics.config import BaseConfig
 from keras_classics.datasets import DataSource, imdb, imdb_words
 from keras_classics.errors import UserError
 from keras_classics.examples.families import imdb_reviews
+from keras_classics.registry import Context
 from keras_classics.runs import Run
 
 # max_features the original computes from IMDB's training set (num_words=20000), by ngram_range
@@ -320,8 +321,9 @@ def evaluate(config: Config, data: Data, model: keras.Model) -> dict[str, float]
 
 
 # -- Sampling -----------------------------------------------------------------------------------
-def sample(config: Config, model: keras.Model, run: Run | None) -> str:
-    """Classifies `--set text="..."` (unigrams, or hashed n-grams: no table to save).
+def sample(config: Config, model: keras.Model, run: Run | None, context: Context) -> str:
+    """Classifies `--set text="..."` (unigrams, or hashed n-grams: no table to save); without a
+    text, random test reviews of the run's data.
 
     Raises:
         UserError: for a model with an exact n-gram table (its ids are not saved with the run).
@@ -329,6 +331,10 @@ def sample(config: Config, model: keras.Model, run: Run | None) -> str:
     if config.ngram_range > 1 and not config.ngram_buckets:
         raise UserError("sample needs ngram_range=1 or hashed n-grams (ngram_buckets)")
     index = imdb_reviews.read_vocabulary(None if run is None else run.artifacts)
+    if not config.text:  # random test reviews of the run's data, as the other classifiers
+        text = imdb_reviews.random_reviews(model, load_data(config, context.source), index)
+        print(text)
+        return text
     ids = imdb_words.encode_user_text(config.text, index, config.max_features)
     if config.ngram_range > 1:
         ids = add_hashed_ngrams(

@@ -56,6 +56,7 @@ from keras_classics.datasets import DataSource, fra_eng
 from keras_classics.errors import UserError
 from keras_classics.examples.families import seq2seq
 from keras_classics.examples.families.seq2seq import Data, DataSpec, in_chunks, load_tables, spec_of
+from keras_classics.registry import Context
 from keras_classics.runs import Run
 
 OPTIMIZERS = {"rmsprop": keras.optimizers.RMSprop, "adam": keras.optimizers.Adam}
@@ -284,12 +285,17 @@ def encode_sentence(sentence: str, tables: seq2seq.TokenTables, pad_with_space: 
     return x
 
 
-def sample(config: Config, model: keras.Model, run: Run | None) -> str:
-    """Translates `--set sentence="..."` with a trained run; writes artifacts/sample-*.txt."""
+def sample(config: Config, model: keras.Model, run: Run | None, context: Context) -> str:
+    """Translates `--set sentence="..."` with a trained run (without one: five random validation
+    sentences of the run's data, with their expected translations); writes
+    artifacts/sample-*.txt."""
     tables = load_tables(run)
-    x = encode_sentence(config.sentence, tables, pad_with_space=True)
-    decoded = decode_sequences(model, x, tables, batch_size=1)
-    report = seq2seq.translation_report([config.sentence], decoded)
+    sentences, expected = [config.sentence], []
+    if not config.sentence:
+        sentences, expected = seq2seq.validation_sentences(load_data(config, context.source), 5)
+    x = np.concatenate([encode_sentence(s, tables, pad_with_space=True) for s in sentences])
+    decoded = decode_sequences(model, x, tables, batch_size=len(sentences))
+    report = seq2seq.translation_report(sentences, decoded, expected)
     print(report, end="")
     run.write_text(f"sample-{time.strftime('%Y%m%d-%H%M%S')}.txt", report)
     return decoded[0]

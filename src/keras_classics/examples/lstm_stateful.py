@@ -48,6 +48,7 @@ from keras_classics import image_io, training
 from keras_classics.config import BaseConfig
 from keras_classics.datasets import DataSource
 from keras_classics.errors import UserError
+from keras_classics.registry import Context
 from keras_classics.runs import Run
 
 
@@ -379,7 +380,9 @@ def plot_comparison(config: Config, data: Data, model: keras.Model, run: Run) ->
     return [str(run.artifacts / "input.png"), str(run.artifacts / "predictions.png")]
 
 
-def sample(config: Config, model: keras.Model, run: Run | None) -> dict[str, float]:
+def sample(
+    config: Config, model: keras.Model, run: Run | None, context: Context
+) -> dict[str, float]:
     """Redraws the comparison plots of a trained run and prints both test MSEs."""
     data = load_data(config, DataSource())
     results = evaluate(config, data, model)

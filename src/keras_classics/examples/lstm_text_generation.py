@@ -42,6 +42,7 @@ from keras_classics import training
 from keras_classics.config import BaseConfig
 from keras_classics.datasets import DataSource, text_corpus
 from keras_classics.errors import DataError, UserError
+from keras_classics.registry import Context
 from keras_classics.runs import Run
 
 
@@ -297,15 +298,25 @@ def seed_window(seed_text: str, chars: list[str], maxlen: int) -> str:
     return text[-maxlen:]
 
 
-def sample(config: Config, model: keras.Model, run: Run | None) -> str:
-    """Continues `--set seed_text=...` at each diversity; writes artifacts/sample-*.txt."""
+def random_seed_text(config: Config, context: Context, maxlen: int) -> str:
+    """`maxlen` characters from a random place of the corpus the run trained on."""
+    text = text_corpus.load(context.source, config.text_path, min_chars=10_000, seed=config.seed)
+    text = text.lower()
+    start = int(np.random.default_rng().integers(max(1, len(text) - maxlen)))
+    return text[start : start + maxlen]
+
+
+def sample(config: Config, model: keras.Model, run: Run | None, context: Context) -> str:
+    """Continues `--set seed_text=...` (without one: a random window of the run's text, as the
+    original picked its seeds) at each diversity; writes artifacts/sample-*.txt."""
     path = run.artifacts / "vocabulary.json" if run is not None else None
     if path is None or not path.is_file():
         raise UserError("this run has no artifacts/vocabulary.json; train a new run first")
     vocabulary = json.loads(path.read_text(encoding="utf-8"))
     chars, maxlen = vocabulary["chars"], vocabulary["maxlen"]
-    seed_sentence = seed_window(config.seed_text, chars, maxlen)
     rng = np.random.default_rng(config.seed)
+    seed_text = config.seed_text or random_seed_text(config, context, maxlen)
+    seed_sentence = seed_window(seed_text, chars, maxlen)
     texts = generate(model, seed_sentence, chars, config.generate_length, config.diversities, rng)
     report = generation_report("Continuing the seed text", seed_sentence, texts, config.diversities)
     print(report)

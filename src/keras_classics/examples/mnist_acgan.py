@@ -45,6 +45,7 @@ from keras_classics import image_io, training
 from keras_classics.config import BaseConfig
 from keras_classics.datasets import DataSource, mnist
 from keras_classics.errors import UserError
+from keras_classics.registry import Context
 from keras_classics.runs import Run
 
 NUM_CLASSES = 10
@@ -420,7 +421,7 @@ def save_plot(image: np.ndarray, run: Run, name: str) -> None:
     image_io.save_png(image, run.artifacts / name)
 
 
-def sample(config: Config, model: keras.Model, run: Run | None) -> np.ndarray:
+def sample(config: Config, model: keras.Model, run: Run | None, context: Context) -> np.ndarray:
     """Generates 10 digits of `--set digit=N` (or of every class) and prints them as text."""
     G, _ = parts(model)
     classes = range(NUM_CLASSES) if config.digit < 0 else [config.digit]

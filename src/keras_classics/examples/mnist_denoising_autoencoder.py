@@ -39,6 +39,7 @@ from keras_classics import image_io, training
 from keras_classics.config import BaseConfig
 from keras_classics.datasets import DataSource, mnist
 from keras_classics.errors import UserError
+from keras_classics.registry import Context
 from keras_classics.runs import Run
 
 
@@ -245,7 +246,7 @@ def draw_picture(model: keras.Model, data: Data, run: Run | None) -> np.ndarray:
     return picture
 
 
-def sample(config: Config, model: keras.Model, run: Run) -> np.ndarray:
+def sample(config: Config, model: keras.Model, run: Run, context: Context) -> np.ndarray:
     """Redraws the picture with a run's saved model (the run's data: real or synthetic)."""
     kind = run.read_json("config.json").get("data", "real")
     data = load_data(config, DataSource.from_env(kind))

@@ -69,3 +69,30 @@ def answer(model, story: str, question: str, artifacts: Path | None) -> str:
         with open(Path(artifacts) / "answers.txt", "a", encoding="utf-8") as handle:
             handle.write(text + "\n\n")
     return text
+
+
+def random_test_questions(stories, count: int = 3) -> list[tuple[str, str, str]]:
+    """`count` random (story, question, answer) of the test set as text, for a `sample` given no
+    story: new ones each time."""
+    rng = np.random.default_rng()
+    chosen = rng.choice(len(stories.test), size=min(count, len(stories.test)), replace=False)
+    return [
+        (" ".join(stories.test[i][0]), " ".join(stories.test[i][1]), stories.test[i][2])
+        for i in chosen
+    ]
+
+
+def sample(model, config, run, test_stories) -> str:
+    """What both readers' `sample` does: answers `--set story=... question=...`; without them,
+    three random test stories of the run's data (`test_stories()` loads them), with their true
+    answers. Prints and returns the text."""
+    artifacts = None if run is None else run.artifacts
+    if config.story or config.question:
+        text = answer(model, config.story, config.question, artifacts)
+    else:
+        text = "\n\n".join(
+            answer(model, story, question, artifacts) + f"\ntrue answer: {truth}"
+            for story, question, truth in random_test_questions(test_stories())
+        )
+    print(text)
+    return text

@@ -66,19 +66,44 @@ def evaluate(config, data, model: keras.Model) -> dict[str, float]:
     return training.evaluate(model, *data.test, batch_size=config.batch_size)
 
 
-def classify(config, model: keras.Model, run: Run | None) -> str:
-    """Classifies `--set text="..."` with a trained model, encoded as its training reviews were.
+def classify(config, model: keras.Model, run: Run | None, test_reviews: Callable[[], Data]) -> str:
+    """Classifies `--set text="..."` with a trained model, encoded as its training reviews were;
+    without a text, three random test reviews of the run's data (`test_reviews()` loads it).
 
     Raises:
-        UserError: no text, no vocabulary saved with the run, or no known word in the text.
+        UserError: no vocabulary saved with the run, or no known word in the text.
     """
     index = read_vocabulary(None if run is None else run.artifacts)
-    ids = imdb_words.encode_user_text(config.text, index, config.max_features)
-    x = keras.utils.pad_sequences([ids], maxlen=config.maxlen)
-    positive = float(model.predict(x, verbose=0)[0, 0])
-    line = f"{'positive' if positive >= 0.5 else 'negative'} (P(positive) = {positive:.3f})"
-    print(line)
-    return line
+    if config.text:
+        ids = imdb_words.encode_user_text(config.text, index, config.max_features)
+        x = keras.utils.pad_sequences([ids], maxlen=config.maxlen)
+        text = _verdict(float(model.predict(x, verbose=0)[0, 0]))
+    else:
+        text = random_reviews(model, test_reviews(), index)
+    print(text)
+    return text
+
+
+def _verdict(positive: float) -> str:
+    return f"{'positive' if positive >= 0.5 else 'negative'} (P(positive) = {positive:.3f})"
+
+
+def random_reviews(model: keras.Model, data: Data, index: dict[str, int], count: int = 3) -> str:
+    """`count` random test reviews, decoded, with the model's verdict and the true label."""
+    x_test, y_test = data.test
+    chosen = np.random.default_rng().choice(
+        len(x_test), size=min(count, len(x_test)), replace=False
+    )
+    reverse = imdb_words.reverse_word_index(index)
+    predictions = model.predict(x_test[chosen], verbose=0)
+    blocks = []
+    for row, i in enumerate(chosen):
+        words = imdb_words.decode_review([w for w in x_test[i] if w], reverse).split()
+        shown = " ".join(words[:60]) + (" ..." if len(words) > 60 else "")
+        truth = "positive" if int(np.ravel(y_test[i])[0]) == 1 else "negative"
+        verdict = _verdict(float(np.ravel(predictions[row])[0]))
+        blocks.append(f"review: {shown}\nmodel: {verdict}; true label: {truth}")
+    return "\n\n".join(blocks)
 
 
 VOCABULARY_FILE = "word_index.json"

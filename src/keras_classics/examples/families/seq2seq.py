@@ -156,12 +156,25 @@ def vectorize(
     return encoder_input, decoder_input, decoder_target
 
 
-def translation_report(inputs: list[str], decoded: list[str]) -> str:
-    """The originals' printout: '-', 'Input sentence:', 'Decoded sentence:' per sentence."""
+def translation_report(inputs: list[str], decoded: list[str], expected: list[str] = ()) -> str:
+    """The originals' printout: '-', 'Input sentence:', 'Decoded sentence:' per sentence (and
+    the expected translation when known)."""
     lines = []
-    for source, target in zip(inputs, decoded, strict=True):
+    for i, (source, target) in enumerate(zip(inputs, decoded, strict=True)):
         lines += ["-", f"Input sentence: {source}", f"Decoded sentence: {target}"]
+        if i < len(expected):
+            lines.append(f"Expected: {expected[i]}")
     return "\n".join(lines) + "\n"
+
+
+def validation_sentences(data: Data, count: int) -> tuple[list[str], list[str]]:
+    """`count` random validation pairs (inputs, expected translations), for a `sample` given no
+    sentence: new ones each time."""
+    rng = np.random.default_rng()
+    pool = np.arange(data.split, len(data.input_texts))
+    chosen = rng.choice(pool, size=min(count, len(pool)), replace=False) if len(pool) else []
+    targets = [data.target_texts[i].strip("\t\n") for i in chosen]
+    return [data.input_texts[i] for i in chosen], targets
 
 
 def in_chunks(x: np.ndarray, size: int):
