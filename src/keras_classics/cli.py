@@ -229,6 +229,7 @@ def dispatch(args: argparse.Namespace) -> int:
         print(example_info.text(args.name))
         return 0
     _check_example_args(args)
+    _check_paths(args)
     if args.command == "bench":
         _check_bench(args)
         if not args.json:
@@ -278,6 +279,38 @@ def _report(args: argparse.Namespace) -> str:
     return reports.listing(
         args.runs_dir, "json" if args.json else "markdown" if args.markdown else "text"
     )
+
+
+def _writable_folder(path: Path, flag: str) -> None:
+    """`path` is a folder we can write in, or can be created as one."""
+    if path.exists():
+        if not path.is_dir():
+            raise UserError(f"{flag} {path}: is a file, not a folder")
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise UserError(f"{flag} {path}: this folder is not writable")
+        return
+    parent = next((p for p in path.absolute().parents if p.exists()), None)
+    if parent is None or not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise UserError(f"{flag} {path}: cannot be created ({parent} is not a writable folder)")
+
+
+def _check_paths(args: argparse.Namespace) -> None:
+    """Every path the user gives, checked for what it must be, before anything is loaded."""
+    if args.command in ("train", "sample") and getattr(args, "runs_dir", None) is not None:
+        _writable_folder(Path(args.runs_dir), "--runs-dir")
+    if getattr(args, "output", None) is not None:
+        _writable_folder(Path(args.output), "--output")
+    data_dir = getattr(args, "data_dir", None)
+    if data_dir and not Path(data_dir).expanduser().is_dir():
+        what = (
+            "is a file, not a folder" if Path(data_dir).expanduser().exists() else "no such folder"
+        )
+        raise UserError(f"--data-dir {data_dir}: {what}")
+    weights = getattr(args, "weights", "")
+    if weights and not Path(weights).expanduser().is_file():
+        raise UserError(f"--weights {weights}: no such file")
+    if weights and not os.access(Path(weights).expanduser(), os.R_OK):
+        raise UserError(f"--weights {weights}: not readable")
 
 
 def _check_example_args(args: argparse.Namespace) -> None:

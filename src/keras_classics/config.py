@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import types
 import typing
 from collections.abc import Iterable, Mapping
@@ -146,9 +147,34 @@ def validate(config: BaseConfig) -> None:
     for name in ("train_samples", "test_samples"):
         if getattr(config, name) < 0:
             raise UserError(f"{name} must be 0 (all) or positive, got {getattr(config, name)}")
+    if not 0 <= config.seed < 2**32:
+        raise UserError(f"seed must be between 0 and 2**32 - 1, got {config.seed}")
+    _check_by_name(config)
     check = getattr(config, "check", None)
     if callable(check):
         check()
+
+
+# Checks that hold for a field of that name in every example (an example's `check()` adds its
+# own). Integers may be negative only where a negative value means something.
+NEGATIVE_ALLOWED = ("digit", "target_class")  # -1: every digit / the default class
+UNIT_INTERVAL = ("dropout", "recurrent_dropout", "validation_split", "holdout", "momentum",
+                 "beta_1", "rho")  # fmt: skip
+
+
+def _check_by_name(config: BaseConfig) -> None:
+    for field in dataclasses.fields(config):
+        name, value = field.name, getattr(config, field.name)
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, float) and not math.isfinite(value):
+            raise UserError(f"{name} must be a finite number, got {value}")
+        if isinstance(value, int) and value < 0 and name not in NEGATIVE_ALLOWED:
+            raise UserError(f"{name} must not be negative, got {value}")
+        if name.endswith("learning_rate") and value <= 0:
+            raise UserError(f"{name} must be positive, got {value}")
+        if name in UNIT_INTERVAL and not 0 <= value < 1:
+            raise UserError(f"{name} must be in [0, 1), got {value}")
 
 
 def to_dict(config: BaseConfig) -> dict[str, Any]:

@@ -252,6 +252,17 @@ def interactive() -> bool:
     return sys.stdout.isatty()
 
 
+class TrainingDiverged(UserError):
+    """A loss became NaN or infinite: the run stops, keeping the last good epoch's checkpoint."""
+
+    def __init__(self, epoch: int, step: int | None, value: float, name: str = "loss"):
+        where = f"epoch {epoch}" + (f", step {step}" if step is not None else "")
+        super().__init__(
+            f"training diverged: {name} is {value} at {where}; the checkpoint of the last good "
+            "epoch is kept (try a smaller learning rate in a new run)"
+        )
+
+
 class EpochLog:
     """The per-epoch bookkeeping of every training loop, `fit`'s callback and the custom loops
     (ACGAN, lstm_stateful, net2net) alike, so that resume is written once:
@@ -307,6 +318,9 @@ class EpochLog:
     ) -> dict[str, Any]:
         """Completes the row of epoch `epochs_done` (1-based) and, in a run, saves the checkpoint,
         `model` as model.keras and the row (unless `save` is False: the caller saves later)."""
+        for name, value in metrics.items():
+            if "loss" in name and not math.isfinite(float(value)):
+                raise TrainingDiverged(epochs_done, None, float(value), name)
         now = time.perf_counter()
         train_time = (self._train_end or now) - self._start
         row: dict[str, Any] = {"epoch": epochs_done, **metrics}
@@ -355,7 +369,11 @@ class EpochRecorder(keras.callbacks.Callback):
         self._epoch, self._said = epoch, time.perf_counter()
 
     def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
-        """Off a terminal, a line every PROGRESS_EVERY_S inside long epochs: a log shows life."""
+        """Stops at a non-finite loss; off a terminal, a line every PROGRESS_EVERY_S inside long
+        epochs (a log shows life)."""
+        loss = (logs or {}).get("loss")
+        if loss is not None and not math.isfinite(float(loss)):
+            raise TrainingDiverged(self._epoch + 1, batch + 1, float(loss))
         now = time.perf_counter()
         if not self.print_lines or now - self._said < PROGRESS_EVERY_S:
             return

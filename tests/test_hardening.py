@@ -1,0 +1,101 @@
+"""Bad values and paths end in one line and exit 2 before anything is loaded; a diverging run
+stops, says where, and keeps its last good epoch."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+
+from conftest import BACKEND
+from keras_classics import commands, config, runs, training
+from keras_classics.cli import main
+from keras_classics.examples import mnist_mlp
+
+
+@pytest.mark.parametrize(
+    ("extra", "fragment"),
+    [
+        (["--seed", "-3"], "seed must be between 0 and 2**32 - 1"),
+        (["--set", "learning_rate=-1"], "learning_rate must be positive"),
+        (["--set", "learning_rate=nan"], "learning_rate must be a finite number"),
+        (["--set", "dropout=1.5"], "dropout must be in [0, 1)"),
+        (["--set", "hidden_units=-4"], "hidden_units must not be negative"),
+        (["--data-dir", "/nonexistent/data"], "--data-dir /nonexistent/data: no such folder"),
+    ],
+)
+def test_bad_values_are_one_line_and_write_nothing(extra, fragment, tmp_path, capsys):
+    runs_dir = tmp_path / "runs"
+    argv = ["train", "mnist_mlp", "--preset", "tiny", "--data", "synthetic"]
+    assert main([*argv, "--runs-dir", str(runs_dir), *extra]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and fragment in err, err
+    assert not runs_dir.exists()
+
+
+def test_unusable_paths_are_named(tmp_path, capsys):
+    a_file = tmp_path / "file"
+    a_file.write_text("")
+    cases = [
+        (["train", "mnist_mlp", "--runs-dir", str(a_file)], "is a file, not a folder"),
+        (["train", "mnist_mlp", "--runs-dir", str(a_file / "sub")], "cannot be created"),
+        (["sample", "deep_dream", "--output", str(a_file)], "is a file, not a folder"),
+        (["sample", "deep_dream", "--weights", str(tmp_path / "no.h5")], "no such file"),
+        (["train", "mnist_mlp", "--data-dir", str(a_file)], "is a file, not a folder"),
+    ]
+    for argv, fragment in cases:
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and fragment in err, (argv, err)
+
+
+def test_validate_checks_fields_by_name():
+    good = mnist_mlp.Config()
+    config.validate(good)
+    for change, fragment in (
+        ({"learning_rate": 0.0}, "must be positive"),
+        ({"learning_rate": math.inf}, "finite"),
+        ({"dropout": -0.1}, "[0, 1)"),
+        ({"seed": 2**32}, "seed"),
+    ):
+        with pytest.raises(
+            config.UserError, match=fragment.replace("[", r"\[").replace(")", r"\)")
+        ):
+            config.validate(dataclasses.replace(good, **change))
+
+
+def test_a_diverging_run_stops_says_where_and_keeps_its_good_epochs(options, monkeypatch):
+    real_begin = training.EpochLog.begin
+
+    def begin(self, epoch):  # from epoch 2 on, every weight is NaN: so is the loss
+        real_begin(self, epoch)
+        if epoch == 1:
+            for model in self.models.values():
+                for variable in model.trainable_variables:
+                    variable.assign(np.full(variable.shape, np.nan, dtype="float32"))
+
+    monkeypatch.setattr(training.EpochLog, "begin", begin)
+    with pytest.raises(training.TrainingDiverged, match="loss is nan at epoch 2") as error:
+        commands.train("mnist_mlp", options(sets=("epochs=3",)))
+    assert "\n" not in str(error.value) and "last good epoch is kept" in str(error.value)
+    (folder,) = (options().runs_dir / "mnist_mlp").iterdir()
+    run = runs.Run(folder)
+    assert run.status == "failed" and "diverged" in run.read_json("status.json")["reason"]
+    assert [row["epoch"] for row in run.read_metrics()] == ["1"]  # epoch 2 was never recorded
+    assert training.has_checkpoint(run) and (folder / "report.html").is_file()
+
+
+def test_a_custom_loop_stops_at_a_non_finite_loss_too():
+    log = training.EpochLog(None, {}, seed=0)
+    log.begin(0)
+    with pytest.raises(training.TrainingDiverged, match="generator_loss is inf at epoch 1"):
+        log.end(1, {"generator_loss": math.inf, "accuracy": 0.5}, samples=10, model=None)
+
+
+@pytest.mark.skipif(BACKEND != "jax", reason="argument checks do not depend on the backend")
+def test_bench_refuses_zero_or_negative_steps(capsys):
+    for steps in ("0", "-5"):
+        assert main(["bench", "mnist_mlp", "--steps", steps]) == 2
+        assert "--steps and --repeats must be at least 1" in capsys.readouterr().err
