@@ -99,3 +99,29 @@ def test_bench_refuses_zero_or_negative_steps(capsys):
     for steps in ("0", "-5"):
         assert main(["bench", "mnist_mlp", "--steps", steps]) == 2
         assert "--steps and --repeats must be at least 1" in capsys.readouterr().err
+
+
+def test_a_model_file_with_code_in_it_is_refused(tmp_path):
+    """model.keras loads in Keras' safe mode: a Lambda layer's bytecode never runs."""
+    import keras
+
+    inputs = keras.Input((2,))
+    model = keras.Model(inputs, keras.layers.Lambda(lambda x: x * 2)(inputs))
+    run = runs.Run.start(tmp_path, "mnist_mlp", {"config": {}}, {})
+    model.save(run.model_path)
+    with pytest.raises(config.UserError, match="cannot load") as error:
+        runs.load_model(run)
+    assert "\n" not in str(error.value)
+
+
+def test_a_full_disk_is_one_line_not_a_traceback(tmp_path, monkeypatch, capsys):
+    import os
+
+    def replace(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", replace)
+    argv = ["train", "mnist_mlp", "--preset", "tiny", "--data", "synthetic"]
+    assert main([*argv, "--runs-dir", str(tmp_path / "runs")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == "keras-classics: error: No space left on device"

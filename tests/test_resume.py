@@ -90,3 +90,36 @@ def test_a_run_killed_mid_epoch_resumes_and_finishes(tmp_path):
     run = commands.runs.Run(run_dir)
     assert run.status == "finished"
     assert [int(row["epoch"]) for row in run.read_metrics()] == list(range(1, 9))
+
+
+@pytest.mark.parametrize("failing_write", [4, 5, 6, 7, 9, 13, 15])
+def test_a_failing_write_leaves_a_readable_resumable_run(options, monkeypatch, failing_write):
+    """Disk full in the middle of an epoch's writes (checkpoint, model, metrics, curves: each an
+    atomic replace): the run fails with one line, stays readable, and --resume ends with the
+    weights of an uninterrupted run."""
+    from keras_classics import reports, runs
+
+    whole = commands.train("mnist_mlp", options(sets=SETS))
+    real_replace, calls = os.replace, {"n": 0}
+
+    def replace(src, dst):
+        calls["n"] += 1
+        if calls["n"] == failing_write:
+            raise OSError(28, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(OSError, match="No space left"):
+        commands.train("mnist_mlp", options(sets=SETS))
+    monkeypatch.setattr(os, "replace", real_replace)
+    (broken,) = [p for p in whole.path.parent.iterdir() if p != whole.path]
+    run = runs.Run.open(broken)
+    assert run.status == "failed" and "No space left" in run.read_json("status.json")["reason"]
+    assert not list(broken.rglob("*.tmp"))  # no half-written file left behind
+    reports.summary(run)  # every file still reads
+    resumed = commands.train(None, options(preset=None, data=None, resume=broken))
+    assert resumed.status == "finished"
+    assert [row["epoch"] for row in resumed.read_metrics()] == ["1", "2", "3"]
+    expected, actual = _state(whole), _state(resumed)
+    for key in expected:
+        np.testing.assert_array_equal(actual[key], expected[key], err_msg=key)

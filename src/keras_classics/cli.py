@@ -352,7 +352,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: `keras-classics ...` and `python -m keras_classics ...`.
 
     Returns:
-        0 on success, 2 for a user error (one line on stderr), 130 when interrupted.
+        0 on success, 2 for a user error (one line on stderr), 1 for a failing disk or file
+        system (one line), 130 when interrupted.
     """
     try:
         args = build_parser().parse_args(argv)
@@ -367,3 +368,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `keras-classics list | head`: the reader left; say nothing more.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as error:  # disk full, permissions: the run records it; the user gets a line
+        where = f" ({error.filename})" if error.filename else ""
+        print(f"keras-classics: error: {error.strerror or error}{where}", file=sys.stderr)
+        return 1

@@ -308,7 +308,8 @@ def load_model(run: Run):
     import keras
 
     try:
-        return keras.models.load_model(run.model_path)
+        # safe_mode: a model.keras from elsewhere cannot run code (Lambda layers' bytecode)
+        return keras.models.load_model(run.model_path, safe_mode=True)
     except (OSError, ValueError) as error:
         raise UserError(f"cannot load {run.model_path}: {first_line(error)}") from None
 

@@ -334,11 +334,14 @@ class EpochLog:
         """Writes the checkpoint after `epochs_done`, model.keras and `rows` into the run."""
         if self.run is None:
             return
-        save_checkpoint(self.models, self.run, epochs_done)
-        save_model(model, self.run.model_path)
+        # The checkpoint goes last: it is the commit point. A run stopped before it redoes the
+        # epoch on --resume and rewrites the row (same epoch, replaced) and the model; a run
+        # stopped after it has every file of the epoch.
         for row in rows:
             self.run.append_metrics(row)
+        save_model(model, self.run.model_path)
         curves.draw(self.run.read_metrics(), self.run.artifacts / CURVES_FILE, self.run.example)
+        save_checkpoint(self.models, self.run, epochs_done)
 
 
 class EpochRecorder(keras.callbacks.Callback):
