@@ -40,6 +40,12 @@ def field_types(config_cls: type[BaseConfig]) -> dict[str, Any]:
     return {f.name: hints[f.name] for f in dataclasses.fields(config_cls)}
 
 
+def shown(text: str) -> str:
+    """`text` as typed, or quoted with escapes when it holds a newline or another control
+    character: an error message stays one line."""
+    return text if text.isprintable() else repr(text)
+
+
 def parse_value(key: str, text: str, annotation: Any) -> Any:
     """Parses the text of `--set key=text` into the field's type.
 
@@ -68,7 +74,9 @@ def parse_value(key: str, text: str, annotation: Any) -> Any:
         return tuple(parse_value(key, p, item_type) for p in parts)
     if origin is typing.Literal:
         if text not in args:
-            raise UserError(f"--set {key}={text}: expected one of {', '.join(map(str, args))}")
+            raise UserError(
+                f"--set {shown(key)}={shown(text)}: expected one of {', '.join(map(str, args))}"
+            )
         return text
     if annotation is bool:
         lowered = text.lower()
@@ -76,17 +84,20 @@ def parse_value(key: str, text: str, annotation: Any) -> Any:
             return True
         if lowered in ("0", "false", "no", "off"):
             return False
-        raise UserError(f"--set {key}={text}: expected true or false")
+        raise UserError(f"--set {shown(key)}={shown(text)}: expected true or false")
     if annotation in (int, float):
         try:
             return annotation(text)
         except ValueError:
             raise UserError(
-                f"--set {key}={text}: expected {'an integer' if annotation is int else 'a number'}"
+                f"--set {shown(key)}={shown(text)}: "
+                f"expected {'an integer' if annotation is int else 'a number'}"
             ) from None
     if annotation is str:
         return text
-    raise UserError(f"--set {key}: values of type {annotation} cannot be set from the command line")
+    raise UserError(
+        f"--set {shown(key)}: values of type {annotation} cannot be set from the command line"
+    )
 
 
 def parse_overrides(config_cls: type[BaseConfig], items: Iterable[str]) -> dict[str, Any]:
@@ -104,7 +115,7 @@ def parse_overrides(config_cls: type[BaseConfig], items: Iterable[str]) -> dict[
             raise UserError(f"--set {item!r}: expected key=value")
         if key not in types_by_name:
             known = ", ".join(sorted(types_by_name))
-            raise UserError(f"--set {key}: unknown key for this example (known: {known})")
+            raise UserError(f"--set {shown(key)}: unknown key for this example (known: {known})")
         values[key] = parse_value(key, text.strip(), types_by_name[key])
     return values
 

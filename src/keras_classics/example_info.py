@@ -146,7 +146,9 @@ def check(name: str, preset: str | None, sets: tuple[str, ...] | list[str]) -> N
             raise UserError(f"--set {item!r}: expected key=value")
         if key not in by_name:
             known = ", ".join(sorted(by_name))
-            raise UserError(f"--set {key}: unknown key for this example (known: {known})")
+            raise UserError(
+                f"--set {config_lib.shown(key)}: unknown key for this example (known: {known})"
+            )
         annotation = _annotation(by_name[key].annotation)
         if annotation is not None:
             config_lib.parse_value(key, text.strip(), annotation)
