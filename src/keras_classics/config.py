@@ -100,6 +100,22 @@ def parse_value(key: str, text: str, annotation: Any) -> Any:
     )
 
 
+def split_override(item: str, known: Iterable[str]) -> tuple[str, str]:
+    """`key=value` -> (key, value text), the key one of `known`.
+
+    Raises:
+        UserError: for an item without '=' or a key the example does not have.
+    """
+    key, sep, text = item.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise UserError(f"--set {item!r}: expected key=value")
+    if key not in known:
+        names = ", ".join(sorted(known))
+        raise UserError(f"--set {shown(key)}: unknown key for this example (known: {names})")
+    return key, text.strip()
+
+
 def parse_overrides(config_cls: type[BaseConfig], items: Iterable[str]) -> dict[str, Any]:
     """Turns ["key=value", ...] into a typed dict, rejecting unknown keys.
 
@@ -109,14 +125,8 @@ def parse_overrides(config_cls: type[BaseConfig], items: Iterable[str]) -> dict[
     types_by_name = field_types(config_cls)
     values: dict[str, Any] = {}
     for item in items:
-        key, sep, text = item.partition("=")
-        key = key.strip()
-        if not sep or not key:
-            raise UserError(f"--set {item!r}: expected key=value")
-        if key not in types_by_name:
-            known = ", ".join(sorted(types_by_name))
-            raise UserError(f"--set {shown(key)}: unknown key for this example (known: {known})")
-        values[key] = parse_value(key, text.strip(), types_by_name[key])
+        key, text = split_override(item, types_by_name)
+        values[key] = parse_value(key, text, types_by_name[key])
     return values
 
 

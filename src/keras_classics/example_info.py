@@ -140,18 +140,10 @@ def check(name: str, preset: str | None, sets: tuple[str, ...] | list[str]) -> N
         raise UserError(f"unknown preset {preset!r} (this example has: {names})")
     by_name = {f.name: f for f in info.fields}
     for item in sets:
-        key, sep, text = item.partition("=")
-        key = key.strip()
-        if not sep or not key:
-            raise UserError(f"--set {item!r}: expected key=value")
-        if key not in by_name:
-            known = ", ".join(sorted(by_name))
-            raise UserError(
-                f"--set {config_lib.shown(key)}: unknown key for this example (known: {known})"
-            )
+        key, text = config_lib.split_override(item, by_name)
         annotation = _annotation(by_name[key].annotation)
         if annotation is not None:
-            config_lib.parse_value(key, text.strip(), annotation)
+            config_lib.parse_value(key, text, annotation)
 
 
 def _section(docstring: str, title: str) -> str:
