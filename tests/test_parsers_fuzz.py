@@ -147,3 +147,58 @@ def test_a_value_with_a_newline_stays_one_line():  # found by test_set_values
     with pytest.raises(UserError) as error:
         config.resolve(mnist_mlp.Config, mnist_mlp.PRESETS, None, ["epochs=0\n0"])
     assert str(error.value) == "--set epochs='0\\n0': expected an integer"
+
+
+NAME = st.text(alphabet="abcdefghij0123456789_.-", min_size=1, max_size=10)
+
+
+@FAST
+@given(st.dictionaries(st.tuples(st.sampled_from(["pos", "neg", "unsup"]), NAME),
+                       st.binary(max_size=40), max_size=6))  # fmt: skip
+def test_imdb_review_folders(files):
+    from keras_classics.datasets import imdb
+
+    with tempfile.TemporaryDirectory() as root:
+        for (label, name), data in files.items():
+            folder = Path(root) / "train" / label
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{name}.txt").write_bytes(data)
+        try:
+            texts, labels = imdb.read_aclimdb(Path(root), "train")
+            assert len(texts) == len(labels) > 0
+        except UserError as error:
+            _one_line(error)
+
+
+def _tar_with(path: Path, members: dict[str, bytes]) -> Path:
+    import io
+    import tarfile
+
+    with tarfile.open(path, "w:gz") as archive:
+        for name, raw in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(raw)
+            archive.addfile(info, io.BytesIO(raw))
+    return path
+
+
+def test_archive_members_never_land_outside_their_folder(tmp_path, monkeypatch):
+    """Archives are read member by member in memory, never extracted: a member named
+    ../../evil or /tmp/evil writes nothing anywhere."""
+    from keras_classics.datasets import DataSource, babi, cifar10
+
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    hostile = {"../../evil": b"x", "/tmp/keras_classics_evil": b"x", "../evil_link": b"x"}
+    archive = _tar_with(tmp_path / "cifar-10-python.tar.gz", hostile)
+    with pytest.raises(UserError):
+        cifar10.read_archive(archive)
+    babi_tar = _tar_with(tmp_path / babi.BABI_TAR.fname, hostile)
+    monkeypatch.setattr(babi.cache, "fetch", lambda *args, **kwargs: babi_tar)
+    with pytest.raises(UserError):
+        babi.read_task_lines(1, "1k", "train", DataSource(data_dir=tmp_path / "none"))
+    assert not (tmp_path / "evil").exists() and not Path("/tmp/keras_classics_evil").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["work", "cifar-10-python.tar.gz", babi.BABI_TAR.fname]
+    )
