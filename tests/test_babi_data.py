@@ -147,6 +147,18 @@ def test_reads_the_archive_keras_downloads(tmp_path, shared_data):
         babi.load(2, "1k", DataSource(data_dir=tmp_path, offline=True))
 
 
+def test_locate_finds_the_archive_or_an_extracted_folder(tmp_path, shared_data):
+    """`keras-classics data` and the loader see the same file: the archive, or the extracted
+    folder that stands in for it (as `unpacked`)."""
+    (nothing,) = babi.locate(DataSource(data_dir=tmp_path, offline=True))
+    assert nothing.remote == babi.BABI_TAR and nothing.unpacked is None
+    archive = _archive(tmp_path, shared_data, [babi.challenge(1, "1k").format("train")])
+    (found,) = babi.locate(DataSource(data_dir=tmp_path, offline=True))
+    assert found.path == archive and found.unpacked is None
+    (extracted,) = babi.locate(DataSource(data_dir=shared_data / "babi", offline=True))
+    assert extracted.unpacked is not None and (extracted.unpacked / "en-10k").is_dir()
+
+
 def test_missing_and_corrupt_archives_are_one_line_errors(tmp_path):
     with pytest.raises(DataError) as caught:
         babi.load(1, "10k", DataSource(data_dir=tmp_path, offline=True))

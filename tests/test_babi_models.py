@@ -98,6 +98,9 @@ def test_sample_answers_a_typed_story_or_says_what_is_wrong(module, tmp_path, ca
     capsys.readouterr()
     drawn = module.sample(cfg, model, run, SYNTHETIC)  # no story: three of the run's test stories
     assert drawn.count("question: Where is") == 3 and drawn.count("true answer: ") == 3
+    # answers.txt keeps every answer: the typed one first, then the three drawn ones.
+    answers = (run.artifacts / babi_qa.ANSWERS_FILE).read_text()
+    assert answers.startswith("story: Mary moved") and answers.count("question: Where is") == 4
 
 
 @pytest.mark.realdata

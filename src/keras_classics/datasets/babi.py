@@ -10,8 +10,9 @@ The text format, one numbered line each::
 
 Numbering restarts at 1 with each new story; a question line carries the answer and the ids of
 its supporting facts. Synthetic: a generator of QA1 (single supporting fact) and QA2 (two
-supporting facts) stories in that same text format (`babi_synthetic.py`), with the real tasks' vocabulary, so the same
-parser (`babi_stories.py`) reads both and the answers follow from the story (learnable).
+supporting facts) stories in that same text format (`babi_synthetic.py`), with the real tasks'
+vocabulary, so the same parser (`babi_stories.py`) reads both and the answers follow from the
+story (learnable).
 """
 
 from __future__ import annotations
@@ -58,12 +59,6 @@ def challenge(task: int, size: str) -> str:
     if size not in SIZES:
         raise UserError(f"size must be 1k or 10k, got {size!r}")
     return f"{ROOT}/{SIZES[size]}/qa{task}_{TASKS[task]}_{{}}.txt"
-
-
-# -- parsing ------------------------------------------------------------------------------------
-
-
-# -- vocabulary and vectors ---------------------------------------------------------------------
 
 
 # -- files --------------------------------------------------------------------------------------

@@ -32,7 +32,8 @@ def synthetic_vocab(task: int) -> list[str]:
 
 
 def _story_lines(task: int, questions: int, rng: np.random.Generator) -> list[str]:
-    """One story in the bAbI text format: statements in pairs, then a question, `questions` times."""
+    """One story in the bAbI text format: statements in pairs, then a question, `questions`
+    times."""
     lines: list[str] = []
     where: dict[str, tuple[str, int]] = {}  # actor -> (place, line of the fact that says so)
     holder: dict[str, str] = {}  # object -> actor carrying it

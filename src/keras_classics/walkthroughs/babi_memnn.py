@@ -1,4 +1,5 @@
-"""The walkthrough of babi_memnn (`keras-classics explain babi_memnn`): the seed's steps, in order."""
+"""The walkthrough of babi_memnn (`keras-classics explain babi_memnn`): the seed's steps, in
+order."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@ keeps, and answering a question a user asks about a story."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -12,12 +13,11 @@ from keras_classics.errors import UserError
 from keras_classics.runs import write_atomic
 
 VOCAB_FILE = "vocab.json"
+ANSWERS_FILE = "answers.txt"
 
 
 def save_vocab(folder: Path, vocab: list[str], story_maxlen: int, query_maxlen: int) -> Path:
     """Writes what a trained model needs to read new stories: vocabulary and lengths."""
-    import json
-
     path = Path(folder) / VOCAB_FILE
     content = {"vocab": vocab, "story_maxlen": story_maxlen, "query_maxlen": query_maxlen}
     write_atomic(path, json.dumps(content, indent=1))
@@ -30,8 +30,6 @@ def read_vocab(folder: Path | None) -> dict:
     Raises:
         UserError: when the file is missing or damaged.
     """
-    import json
-
     path = None if folder is None else Path(folder) / VOCAB_FILE
     if path is None or not path.is_file():
         raise UserError(f"no {VOCAB_FILE} among this run's artifacts: train a run first")
@@ -66,8 +64,10 @@ def answer(model, story: str, question: str, artifacts: Path | None) -> str:
     lines.append(f"answer: {answers[0][0]}   ({'  '.join(f'{w} {p:.3f}' for w, p in answers)})")
     text = "\n".join(lines)
     if artifacts is not None:
-        with open(Path(artifacts) / "answers.txt", "a", encoding="utf-8") as handle:
-            handle.write(text + "\n\n")
+        # Appended to the earlier answers by rewriting the whole file atomically (as metrics.csv).
+        path = Path(artifacts) / ANSWERS_FILE
+        earlier = path.read_text(encoding="utf-8") if path.is_file() else ""
+        write_atomic(path, earlier + text + "\n\n")
     return text
 
 
