@@ -42,16 +42,79 @@ def test_truncated_and_foreign_files_are_reported(tmp_path, shared_data):
         read_idx(text)
 
 
-def test_an_idx_folder_in_data_dir_is_used(tmp_path, shared_data):
-    folder = shared_data / "mnist"
+def idx_files(shared_data, folder):
+    """`folder` with the four IDX files of MNIST. Only the test split exists in shared/: it stands
+    in for the training split too."""
+    folder.mkdir(parents=True, exist_ok=True)
     for name in mnist.IDX_NAMES:
-        # Only the test images exist in shared/: stand them in for the training images.
-        real = name if name != "train-images-idx3-ubyte.gz" else "t10k-images-idx3-ubyte.gz"
-        if name == "train-labels-idx1-ubyte.gz":
-            real = "t10k-labels-idx1-ubyte.gz"
-        shutil.copy(folder / real, tmp_path / name)
+        shutil.copy(shared_data / "mnist" / name.replace("train-", "t10k-"), folder / name)
+    return folder
+
+
+def test_an_idx_folder_in_data_dir_is_used(tmp_path, shared_data):
+    idx_files(shared_data, tmp_path)
     (x_train, y_train), (x_test, y_test) = mnist.load("mnist", DataSource(data_dir=tmp_path))
     assert x_train.shape == (10000, 28, 28) and y_test[0] == 7
+
+
+def test_locate_offers_an_idx_folder_in_data_dir_as_unpacked(tmp_path, shared_data):
+    folder = idx_files(shared_data, tmp_path / "mnist")
+    source = DataSource(data_dir=tmp_path, offline=True)
+    (where,) = mnist.locate(source, "mnist")
+    assert where.remote == mnist.MNIST_NPZ and where.path is None and where.unpacked == folder
+    # The loader reads the folder locate offered: no npz needed, even offline.
+    (x_train, _), (_, y_test) = mnist.load("mnist", source)
+    assert x_train.shape == (10000, 28, 28) and y_test[0] == 7
+
+
+def test_locate_finds_the_npz_that_the_loader_then_checks(tmp_path):
+    source = DataSource(data_dir=tmp_path, offline=True)
+    (missing,) = mnist.locate(source)
+    assert missing.path is None and missing.unpacked is None
+    assert missing.looked_in[:2] == (tmp_path / "mnist.npz", tmp_path / "mnist" / "mnist.npz")
+    npz = tmp_path / "mnist" / "mnist.npz"
+    npz.parent.mkdir()
+    npz.write_bytes(b"PK\x03\x04 not really a zip")
+    (found,) = mnist.locate(source)
+    assert found.path == npz and found.unpacked is None and found.check(found.remote, npz) is False
+    with pytest.raises(DataError, match="corrupt or truncated") as caught:
+        mnist.load("mnist", source)
+    assert str(npz) in str(caught.value)
+
+
+def test_locate_fashion_mnist_from_data_dir_then_debian(tmp_path, shared_data, monkeypatch):
+    names = [remote.fname for remote in mnist.FASHION_FILES]
+    folder = idx_files(shared_data, tmp_path / "data" / "fashion-mnist")
+    in_data_dir = mnist.locate(DataSource(data_dir=folder.parent, offline=True), "fashion_mnist")
+    assert [where.remote.fname for where in in_data_dir] == names
+    assert all(where.unpacked == folder for where in in_data_dir)
+    assert [where.path for where in in_data_dir] == [folder / name for name in names]
+    # Not in --data-dir nor in the (empty) Keras cache: Debian's package folder stands in.
+    debian = idx_files(shared_data, tmp_path / "debian")
+    monkeypatch.setattr(mnist, "DEBIAN_FASHION_DIR", debian)
+    from_debian = mnist.locate(DataSource(offline=True), "fashion_mnist")
+    assert all(where.unpacked == debian and where.path is None for where in from_debian)
+    (x_train, _), (x_test, _) = mnist.load("fashion_mnist", DataSource(offline=True), 0, 20)
+    assert x_train.shape == (10000, 28, 28) and x_test.shape == (20, 28, 28)
+    # Nowhere at all: nothing unpacked, and the loader names the first missing file.
+    monkeypatch.setattr(mnist, "DEBIAN_FASHION_DIR", tmp_path / "absent")
+    nowhere = mnist.locate(DataSource(offline=True), "fashion_mnist")
+    assert all(where.unpacked is None and where.path is None for where in nowhere)
+    with pytest.raises(DataError, match=names[0]):
+        mnist.load("fashion_mnist", DataSource(offline=True))
+
+
+def test_counts_mean_the_first_n_of_real_and_synthetic_data(tmp_path, shared_data):
+    source = DataSource(data_dir=idx_files(shared_data, tmp_path), offline=True)
+    (x_all, y_all), (x_test_all, y_test_all) = mnist.load("mnist", source)
+    (x, y), (x_test, y_test) = mnist.load("mnist", source, 100, 30)
+    assert x.shape == (100, 28, 28) and x_test.shape == (30, 28, 28)
+    for cut, whole in ((x, x_all), (y, y_all), (x_test, x_test_all), (y_test, y_test_all)):
+        np.testing.assert_array_equal(cut, whole[: len(cut)])
+    (x, y), (x_test, y_test) = mnist.load("mnist", source, 100)  # 0: all of the test split
+    assert len(x) == len(y) == 100 and len(x_test) == len(y_test) == 10000
+    (x, y), (x_test, y_test) = mnist.load("fashion_mnist", DataSource(kind="synthetic"), 100, 30)
+    assert x.shape == (100, 28, 28) and len(y) == 100 and x_test.shape == (30, 28, 28)
 
 
 def test_missing_file_offline_names_file_url_hash_and_remedy(tmp_path):

@@ -11,6 +11,7 @@ from PIL import Image
 
 from conftest import explain
 from keras_classics import config, runs, training
+from keras_classics.commands import Options
 from keras_classics.datasets import DataSource, mnist
 from keras_classics.datasets.idx import read_idx
 from keras_classics.errors import UserError
@@ -115,7 +116,9 @@ def test_tiny_training_denoises_and_draws_the_picture(tmp_path):
     first = np.asarray(picture)
     path.unlink()
     run.write_json("config.json", {"example": "mnist_denoising_autoencoder", "data": "synthetic"})
-    again = dae.sample(cfg, keras.models.load_model(run.model_path), run, Context())
+    # What `keras-classics sample` passes: the run's data (its config.json) as context.source.
+    context = Context(source=Options().source_of_run(run.read_json("config.json")))
+    again = dae.sample(cfg, keras.models.load_model(run.model_path), run, context)
     np.testing.assert_array_equal(np.asarray(Image.open(path)), first)
     np.testing.assert_array_equal(again, first)
 

@@ -77,8 +77,8 @@ def load_data(config: Config, source: DataSource) -> Data:
     (x_train, y_train), (x_test, y_test) = mnist.load(
         config.dataset, source, config.train_samples, config.test_samples
     )
-    train = prepare(*training.limit((x_train, y_train), config.train_samples))
-    test = prepare(*training.limit((x_test, y_test), config.test_samples))
+    train = prepare(x_train, y_train)
+    test = prepare(x_test, y_test)
     return Data(train=train, test=test, spec=DataSpec())
 
 

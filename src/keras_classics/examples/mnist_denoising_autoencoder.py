@@ -102,10 +102,7 @@ def load_data(config: Config, source: DataSource) -> Data:
         config.dataset, source, config.train_samples, config.test_samples
     )
     spec = DataSpec()
-    clean = [
-        training.limit(x, count).reshape((-1, *spec.image_shape)).astype("float32") / 255
-        for x, count in ((x_train, config.train_samples), (x_test, config.test_samples))
-    ]
+    clean = [x.reshape((-1, *spec.image_shape)).astype("float32") / 255 for x in (x_train, x_test)]
     # One generator, train noise first: the original's np.random.seed(1337) draw order.
     rng = np.random.RandomState(config.seed)
     noisy = [corrupt(x, rng, config.noise_mean, config.noise_std) for x in clean]
@@ -113,7 +110,7 @@ def load_data(config: Config, source: DataSource) -> Data:
         train=(noisy[0], clean[0]),
         test=(noisy[1], clean[1]),
         spec=spec,
-        test_labels=training.limit(y_test, config.test_samples),
+        test_labels=y_test,
     )
 
 
@@ -247,7 +244,7 @@ def draw_picture(model: keras.Model, data: Data, run: Run | None) -> np.ndarray:
 
 
 def sample(config: Config, model: keras.Model, run: Run, context: Context) -> np.ndarray:
-    """Redraws the picture with a run's saved model (the run's data: real or synthetic)."""
-    kind = run.read_json("config.json").get("data", "real")
-    data = load_data(config, DataSource.from_env(kind))
+    """Redraws the picture with a run's saved model on the run's data (`context.source`: real
+    or synthetic, as the run trained)."""
+    data = load_data(config, context.source)
     return draw_picture(model, data, run)

@@ -112,8 +112,8 @@ def load_data(config: Config, source: DataSource) -> Data:
         config.dataset, source, config.train_samples, config.test_samples
     )
     stride = config.sequence_stride
-    train = prepare(*training.limit((x_train, y_train), config.train_samples), stride)
-    test = prepare(*training.limit((x_test, y_test), config.test_samples), stride)
+    train = prepare(x_train, y_train, stride)
+    test = prepare(x_test, y_test, stride)
     return Data(train=train, test=test, spec=DataSpec())
 
 

@@ -78,8 +78,8 @@ def load_data(config: Config, source: DataSource) -> Data:
         y = keras.utils.to_categorical(labels, spec.num_classes)
         return x, y
 
-    train = prepare(*training.limit((x_train, y_train), config.train_samples))
-    test = prepare(*training.limit((x_test, y_test), config.test_samples))
+    train = prepare(x_train, y_train)
+    test = prepare(x_test, y_test)
     return Data(train=train, test=test, spec=spec)
 
 
