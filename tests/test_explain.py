@@ -49,3 +49,15 @@ def test_explain_with_a_malformed_real_file_is_an_error_not_a_fallback(capsys, t
     assert captured.out == ""
     (line,) = captured.err.strip().splitlines()
     assert line.startswith("keras-classics: error: ") and "expected '<number> <sentence>'" in line
+
+
+def test_bilingual_prose_renders_in_the_chosen_language_and_refuses_str():
+    from keras_classics.explaining import Section, render, say
+
+    body = "x_train (3, 4)\n" + say("Each row is an image.", "每一行是一张图像。") + "\n"
+    section = Section("Shapes", "形状", body)
+    assert section.body == "x_train (3, 4)\nEach row is an image.\n"
+    assert render([section], "zh") == "## 1. 形状\nx_train (3, 4)\n每一行是一张图像。\n"
+    assert render([section], "en") == "## 1. Shapes\nx_train (3, 4)\nEach row is an image.\n"
+    with pytest.raises(TypeError, match="in_language"):
+        f"{body}"  # an f-string would drop the Chinese: refused

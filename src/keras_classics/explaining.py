@@ -1,7 +1,9 @@
 """`keras-classics explain NAME`: the walkthrough's steps, computed live by the example's own code.
 
 Each example's `explain(config, source)` yields `Section`s: a heading in English and Chinese and
-a body computed from the package's code and data (never a stored string).
+a body computed from the package's code and data (never a stored string). The body's prose, the
+sentences that explain what is printed, is written with `say(en, zh)` so that `--lang zh` gives
+it in Chinese too; what the code computes (arrays, summaries, numbers) is the same in both.
 """
 
 from __future__ import annotations
@@ -13,21 +15,68 @@ from collections.abc import Iterable
 import numpy as np
 
 
+class Text:
+    """A body made of plain strings and bilingual sentences, concatenated with `+` (either side
+    may be a `str`). Rendered with `in_language`; `str()` refuses, so that an f-string cannot
+    silently drop the Chinese."""
+
+    def __init__(self, *parts: str | tuple[str, str]):
+        self.parts = parts
+
+    def __add__(self, other: str | Text) -> Text:
+        return Text(*self.parts, *_parts(other))
+
+    def __radd__(self, other: str | Text) -> Text:
+        return Text(*_parts(other), *self.parts)
+
+    def in_language(self, lang: str) -> str:
+        pick = 1 if lang == "zh" else 0
+        return "".join(part if isinstance(part, str) else part[pick] for part in self.parts)
+
+    def __str__(self) -> str:
+        raise TypeError("a bilingual Text is rendered with .in_language(lang), not str()")
+
+    def __repr__(self) -> str:
+        return f"Text({self.in_language('en')!r})"
+
+
+def _parts(value: str | Text) -> tuple[str | tuple[str, str], ...]:
+    return value.parts if isinstance(value, Text) else (value,)
+
+
+def say(en: str, zh: str) -> Text:
+    """A sentence (or paragraph) of prose in English and Chinese."""
+    return Text((en, zh))
+
+
+def in_language(body: str | Text, lang: str) -> str:
+    return body.in_language(lang) if isinstance(body, Text) else body
+
+
 @dataclasses.dataclass(frozen=True)
 class Section:
-    """One step of the walkthrough."""
+    """One step of the walkthrough: its heading in both languages and its body (`text`), whose
+    prose may be bilingual (`say`)."""
 
     en: str
     zh: str
-    body: str
+    text: str | Text
+
+    @property
+    def body(self) -> str:
+        """The body in English."""
+        return in_language(self.text, "en")
+
+    def body_in(self, lang: str) -> str:
+        return in_language(self.text, lang)
 
 
 def render(sections: Iterable[Section], lang: str = "en") -> str:
-    """Headings in the chosen language, each followed by its body."""
+    """Headings and bodies in the chosen language."""
     parts = []
     for number, section in enumerate(sections, 1):
         title = section.zh if lang == "zh" else section.en
-        parts.append(f"## {number}. {title}\n{section.body.rstrip()}\n")
+        parts.append(f"## {number}. {title}\n{section.body_in(lang).rstrip()}\n")
     return "\n".join(parts)
 
 
