@@ -32,6 +32,10 @@ def child_command(name: str, backend: str, args: dict[str, Any]) -> list[str]:
         command += ["--preset", args["preset"]]
     for item in args.get("sets", ()):
         command += ["--set", item]
+    if args.get("distribute"):
+        command += ["--distribute", args["distribute"]]
+    if args.get("devices"):
+        command += ["--devices", str(args["devices"])]
     return command
 
 
@@ -201,6 +205,8 @@ def bench(args) -> str:
         "baseline": args.baseline or args.update_auto_table,
         "preset": args.preset,
         "sets": list(args.sets),
+        "distribute": args.distribute,
+        "devices": args.devices,
     }
     rows = run_all(names, backends, settings, args.timeout, progress=True)
     kind = autotable.device_kind()

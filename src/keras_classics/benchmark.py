@@ -30,6 +30,7 @@ from typing import Any
 import keras
 import numpy as np
 
+from keras_classics import distribute as distribute_lib
 from keras_classics import fast_paths, registry, runs, training
 from keras_classics.datasets import DataSource
 from keras_classics.errors import UserError
@@ -175,7 +176,13 @@ def timed_steps(step_s: float, steps: int | None) -> int:
 
 
 def measure(
-    name: str, config, backend: str, steps: int | None, repeats: int, baseline: bool
+    name: str,
+    config,
+    backend: str,
+    steps: int | None,
+    repeats: int,
+    baseline: bool,
+    distribute: str | None = None,
 ) -> list[dict[str, Any]]:
     """Times the package path (and the bare `model.fit` baseline) on the current backend.
 
@@ -188,6 +195,7 @@ def measure(
     module = registry.load(name)
     training.seed_everything(config.seed)
     config, data, batches = _bench_data(name, module, config)
+    distribute_lib.start(distribute, module, config, data.spec)
     batch = config.batch_size
     if batches is None:
         steps = steps or 20
@@ -231,5 +239,6 @@ def measure(
             samples_per_s=round(median, 1),
             spread=round((max(samples) - min(samples)) / median, 3) if median else 0.0,
             first_step_s=round(row["first_step_s"], 2),
+            **distribute_lib.environment(),
         )
     return rows

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from keras_classics import __version__, backend, example_info, registry
+from keras_classics import __version__, backend, distribute, example_info, registry
 from keras_classics.errors import UserError
 from keras_classics.tables import table
 
@@ -81,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
         command = sub.add_parser(name, help=help_text)
         command.add_argument("name")
         _common(command)
+        if name == "summary":
+            _devices(command)
         if name == "explain":
             command.add_argument("--lang", choices=("en", "zh"), default="en")
             _weights(command)
@@ -93,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument(
         "--quiet", action="store_true", help="no per-epoch or progress lines (train.log still)"
     )
+    _devices(command)
     command = sub.add_parser("evaluate", help="evaluate a run's model on its test data")
     command.add_argument("run_dir", type=Path)
     _common(command)
@@ -145,7 +148,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the fastest backend per example into the shipped auto table",
     )
     command.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    _devices(command)
     return parser
+
+
+def _devices(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--distribute",
+        choices=("data", "model"),
+        help="train over every visible device with keras.distribution (JAX): data parallel, or "
+        "model parallel where the example has a layout map (imdb_fasttext)",
+    )
+    command.add_argument(
+        "--devices",
+        type=int,
+        metavar="N",
+        help="N virtual CPU devices for JAX (try --distribute on one machine)",
+    )
 
 
 def _weights(command: argparse.ArgumentParser) -> None:
@@ -196,6 +215,7 @@ def _options(args: argparse.Namespace, backend_name: str, reason: str = ""):
         output=getattr(args, "output", None),
         quiet=getattr(args, "quiet", False),
         weights=getattr(args, "weights", ""),
+        distribute=getattr(args, "distribute", None),
     )
 
 
@@ -238,10 +258,22 @@ def dispatch(args: argparse.Namespace) -> int:
             print(bench_runner.bench(args))
             return 0
     requested = _run_backend(args)
-    backend_name, reason = backend.choose(requested, _example_of(args))
+    distributing = getattr(args, "distribute", None) or getattr(args, "devices", None)
+    if distributing and requested == "auto" and not os.environ.get("KERAS_BACKEND"):
+        backend_name, reason = "jax", "auto: keras.distribution runs on jax"
+    else:
+        backend_name, reason = backend.choose(requested, _example_of(args))
     if requested != getattr(args, "backend", "auto"):
         reason = "auto: the backend the run trained on"
+    example = _example_of(args) or _example_of_run(args)
+    distribute.prepare(
+        getattr(args, "distribute", None),
+        getattr(args, "devices", None),
+        backend_name,
+        registry.spec(example) if example else None,
+    )
     backend.activate(backend_name)
+    distribute.join_hosts(getattr(args, "distribute", None))
     from keras_classics import commands
 
     options = _options(args, backend_name, reason)
@@ -263,10 +295,21 @@ def dispatch(args: argparse.Namespace) -> int:
 
         config = commands.resolve_config(registry.load(args.name), options)
         rows = benchmark.measure(
-            args.name, config, backend_name, args.steps, args.repeats, args.baseline
-        )
+            args.name, config, backend_name, args.steps, args.repeats, args.baseline,
+            distribute=args.distribute,
+        )  # fmt: skip
         print(bench_runner.JSON_MARK + json.dumps(rows))
     return 0
+
+
+def _example_of_run(args: argparse.Namespace) -> str | None:
+    """The example of `train --resume RUN_DIR` (from its config.json), for the --distribute
+    checks."""
+    resume = getattr(args, "resume", None)
+    try:
+        return json.loads((Path(resume) / "config.json").read_text())["example"] if resume else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # `train` itself says what is wrong with the run directory
 
 
 def _report(args: argparse.Namespace) -> str:
@@ -328,6 +371,15 @@ def _check_example_args(args: argparse.Namespace) -> None:
 
 
 def _check_bench(args: argparse.Namespace) -> None:
+    if args.distribute or args.devices:
+        if args.update_auto_table:
+            raise UserError("--update-auto-table measures one device: drop --distribute/--devices")
+        if args.backend == "all":
+            args.backend = "jax"  # the one backend keras.distribution runs on
+        for name in args.backend.split(","):
+            distribute.prepare(
+                args.distribute, args.devices, name, registry.spec(args.name) if args.name else None
+            )
     if (args.steps is not None and args.steps < 1) or args.repeats < 1:
         raise UserError("--steps and --repeats must be at least 1")
     if args.timeout <= 0:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import io
+import shutil
+import tempfile
 import time
 from pathlib import Path
 from types import ModuleType
@@ -16,7 +18,7 @@ from typing import Any
 import keras
 
 from keras_classics import config as config_lib
-from keras_classics import explaining, registry, reports, runs, training
+from keras_classics import distribute, explaining, registry, reports, runs, training
 from keras_classics.datasets import DataSource, catalog
 from keras_classics.errors import MissingDataError, UserError
 from keras_classics.tables import table
@@ -39,6 +41,7 @@ class Options:
     output: Path | None = None  # sample: where to write (default: the run's artifacts)
     weights: str = ""  # sample, explain: an ImageNet weight file
     quiet: bool = False  # train: no per-epoch or progress lines
+    distribute: str | None = None  # train, bench: "data" or "model" (keras.distribution)
 
     def context(self) -> registry.Context:
         """Where walkthroughs and standalone samples look and write, from these flags."""
@@ -71,8 +74,16 @@ def summary(name: str, options: Options) -> str:
     """Builds the default models from the config alone (no data) and returns their summaries."""
     module = registry.load(name)
     config = resolve_config(module, options)
-    parts = [explaining.summary_text(model) for model in models_of(name, module, config).values()]
-    return "\n\n".join(parts)
+    distributed = distribute.start(options.distribute, module, config, None)
+    parts = []
+    try:
+        for model in models_of(name, module, config).values():
+            parts.append(explaining.summary_text(model))
+            if distributed:
+                parts[-1] += "\n" + distribute.memory_line(model)
+    finally:
+        distribute.reset()
+    return "\n\n".join([distributed, *parts] if distributed else parts)
 
 
 # -- train --------------------------------------------------------------------------------------
@@ -112,32 +123,50 @@ def train(name: str | None, options: Options) -> runs.Run:
     training.QUIET = options.quiet
     # Data first: a missing or corrupt file stops here, before anything is written.
     data = module.load_data(config, source)
-    env = runs.environment(options.backend)
-    env["backend_choice"] = options.backend_choice
-    if run is None:
-        record = {
-            "preset": options.preset,
-            "data": source.kind,
-            # absolute, so that evaluate and sample find the same files from anywhere
-            "data_dir": str(source.data_dir.resolve()) if source.data_dir else None,
-            "config": config_lib.to_dict(config),
-        }
-        run = runs.Run.start(options.runs_dir, name, record, env)
-    else:
-        run.reopen(env)
-    with run.tee_output():
-        print(_header(name, run, env), flush=True)
-        try:
-            final = runs.execute(run, lambda: module.train(config, data, run))
-        except KeyboardInterrupt:
-            print(f"interrupted; continue with: keras-classics train --resume {run.path}")
-            raise
-        finally:
-            _write_report(run)
-        print("final: " + training.format_logs(final))
-        _list_artifacts(run)
-        print(f"run directory: {run.path}")
-    return run
+    with contextlib.ExitStack() as cleanup:
+        cleanup.callback(distribute.reset)  # a library caller's next run starts undistributed
+        distributed = distribute.start(options.distribute, module, config, data.spec)
+        env = runs.environment(options.backend)
+        env["backend_choice"] = options.backend_choice
+        env.update(distribute.environment())
+        runs_dir = options.runs_dir
+        if distribute.process_index() > 0:
+            # Only process 0 writes the run directory; the others work in a scratch copy.
+            runs_dir = Path(tempfile.mkdtemp(prefix="keras-classics-process-"))
+            cleanup.callback(shutil.rmtree, runs_dir, ignore_errors=True)
+            print(
+                f"process {distribute.process_index()} of {distribute.process_count()}: "
+                "process 0 writes the run directory; this one works in a scratch copy",
+                flush=True,
+            )
+            if run is not None:
+                run = runs.Run.open(Path(shutil.copytree(run.path, runs_dir / run.path.name)))
+        if run is None:
+            record = {
+                "preset": options.preset,
+                "data": source.kind,
+                # absolute, so that evaluate and sample find the same files from anywhere
+                "data_dir": str(source.data_dir.resolve()) if source.data_dir else None,
+                "config": config_lib.to_dict(config),
+            }
+            run = runs.Run.start(runs_dir, name, record, env)
+        else:
+            run.reopen(env)
+        with run.tee_output():
+            print(_header(name, run, env), flush=True)
+            if distributed:
+                print(distributed, flush=True)
+            try:
+                final = runs.execute(run, lambda: module.train(config, data, run))
+            except KeyboardInterrupt:
+                print(f"interrupted; continue with: keras-classics train --resume {run.path}")
+                raise
+            finally:
+                _write_report(run)
+            print("final: " + training.format_logs(final))
+            _list_artifacts(run)
+            print(f"run directory: {run.path}")
+        return run
 
 
 def _write_report(run: runs.Run) -> None:

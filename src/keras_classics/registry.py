@@ -32,6 +32,10 @@ What else a module defines is declared here, in its `Example` entry, and checked
 - `several_models`: `summary_models(config) -> {title: model}` prints several models where
   the seed shows several.
 - `builtin_data`: the example makes its own data as the original did (no files to read).
+- `model_parallel`: `layout_map(device_mesh) -> keras.distribution.LayoutMap` says how
+  `--distribute model` shards the model's variables. `--distribute data` works for every
+  example that trains through `training.fit` (not `custom_loop`); `Example.distribute` lists
+  the modes.
 
 Each example has a walkthrough, `keras_classics/walkthroughs/<name>.py`, defining
 `explain(config, context)` that yields `explaining.Section`s (`context.source`: the data).
@@ -64,6 +68,7 @@ class Example:
         own_benchmark: defines `benchmark`, which `bench` times instead of `model.fit`.
         several_models: defines `summary_models`.
         builtin_data: generates its data itself, as the original did.
+        model_parallel: defines `layout_map` for `--distribute model`.
     """
 
     name: str
@@ -76,6 +81,15 @@ class Example:
     own_benchmark: bool = False
     several_models: bool = False
     builtin_data: bool = False
+    model_parallel: bool = False
+
+    @property
+    def distribute(self) -> tuple[str, ...]:
+        """The `--distribute` modes its training supports: keras.distribution splits the steps
+        of `model.fit`, not an example's own loop."""
+        if self.custom_loop:
+            return ()
+        return ("data", "model") if self.model_parallel else ("data",)
 
 
 EXAMPLES: tuple[Example, ...] = (
@@ -172,6 +186,7 @@ EXAMPLES: tuple[Example, ...] = (
         "IMDB (20,000 words, maxlen 400, optional n-grams)",
         "fastText: averaged word (and n-gram) embeddings, sentiment classifier",
         "unigrams 0.8813, bigrams 0.9056 test accuracy after 5 epochs",
+        model_parallel=True,
     ),
     Example(
         "imdb_lstm",
@@ -322,6 +337,7 @@ def check_module(example: Example, module: ModuleType) -> list[str]:
         "sample": example.sample != "",
         "benchmark": example.own_benchmark,
         "summary_models": example.several_models,
+        "layout_map": example.model_parallel,
     }
     if example.sample not in SAMPLE_KINDS:
         problems.append(f"sample must be one of {SAMPLE_KINDS}, not {example.sample!r}")

@@ -18,7 +18,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from keras_classics import curves, fast_paths
+from keras_classics import curves, distribute, fast_paths
 from keras_classics.errors import UserError
 from keras_classics.runs import Run, write_atomic
 
@@ -80,8 +80,13 @@ class EpochBatches(keras.utils.PyDataset):
         seed: int,
         shuffle: bool = True,
         drop_remainder: bool = False,
+        shard: tuple[int, int, int] | None = None,
     ):
+        """`shard`: (devices, processes, this process) under `--distribute data`
+        (`distribute.data_shard`): every batch is cut to a multiple of the devices and this
+        process feeds its own contiguous part of it."""
         super().__init__()
+        self.shard = shard
         self.x, self.y, self.sample_weight = x, y, sample_weight
         self.batch_size = batch_size
         self.seed = seed
@@ -101,7 +106,10 @@ class EpochBatches(keras.utils.PyDataset):
     def __len__(self) -> int:
         if self.drop_remainder:
             return max(1, self.num_samples // self.batch_size)
-        return math.ceil(self.num_samples / self.batch_size)
+        count = math.ceil(self.num_samples / self.batch_size)
+        if self.shard is not None and 0 < self.num_samples % self.batch_size < self.shard[0]:
+            count -= 1  # a last batch smaller than the device count is left out whole
+        return max(1, count)
 
     def _items(self) -> tuple:
         items = [self.x]
@@ -113,7 +121,21 @@ class EpochBatches(keras.utils.PyDataset):
 
     def __getitem__(self, index: int) -> tuple:
         batch = self.order[index * self.batch_size : (index + 1) * self.batch_size]
+        if self.shard is not None:
+            devices, processes, process = self.shard
+            # JAX splits a batch into equal parts only: the last batch of an epoch loses its
+            # last (len % devices) samples, and each process feeds its part of the global batch.
+            batch = batch[: len(batch) - len(batch) % devices]
+            part = len(batch) // processes
+            batch = batch[process * part : (process + 1) * part]
         return take(self._items(), batch)
+
+    def trimmed(self) -> int:
+        """Samples an epoch skips because the last batch does not split over the devices."""
+        if self.shard is None:
+            return 0
+        last = self.num_samples - (len(self) - 1) * self.batch_size
+        return last % self.shard[0]
 
     def in_memory(self) -> bool:
         """Whether every input is a plain NumPy array (not computed per batch, as augmentation)."""
@@ -487,7 +509,16 @@ def fit(
     Returns:
         The Keras history (metric name -> values of the epochs run now).
     """
-    batches = EpochBatches(x, y, sample_weight, batch_size=batch_size, seed=seed, shuffle=shuffle)
+    batches = EpochBatches(
+        x, y, sample_weight, batch_size=batch_size, seed=seed, shuffle=shuffle,
+        shard=distribute.data_shard(),
+    )  # fmt: skip
+    if batches.trimmed():
+        print(
+            f"distribute: each epoch leaves out its last {batches.trimmed()} samples (the last "
+            f"batch must split evenly over {batches.shard[0]} devices)",
+            flush=True,
+        )
     initial_epoch = EpochLog(run, {"model": model}, seed).resume()
     if initial_epoch >= epochs:
         return {}
@@ -496,16 +527,35 @@ def fit(
     progress_bar = interactive() and not QUIET
     recorder = EpochRecorder(run, batches, epochs, print_lines=not progress_bar)
     tune(model)
+    if distribute.active() and initial_epoch == 0:
+        print(distribute.memory_line(model), flush=True)
     history = model.fit(
         feed(batches),
         epochs=epochs,
         initial_epoch=initial_epoch,
         validation_data=validation_data,
-        callbacks=[recorder, *callbacks],
+        callbacks=[recorder, *callbacks, ShardTrainingBatches()],
         verbose=1 if progress_bar else 0,
         shuffle=False,  # Keras would shuffle batch order from a global RNG; EpochBatches shuffles
     )
     return history.history
+
+
+class ShardTrainingBatches(keras.callbacks.Callback):
+    """Under `--distribute`, training batches are split over the devices and validation batches
+    are not (any size, computed as on one device; see `distribute`)."""
+
+    def on_train_begin(self, logs: Any = None) -> None:
+        distribute.shard_batches(True)
+
+    def on_test_begin(self, logs: Any = None) -> None:
+        distribute.shard_batches(False)
+
+    def on_test_end(self, logs: Any = None) -> None:
+        distribute.shard_batches(True)
+
+    def on_train_end(self, logs: Any = None) -> None:
+        distribute.shard_batches(False)
 
 
 def evaluate(model: keras.Model, x: Any, y: Any, batch_size: int) -> dict[str, float]:

@@ -309,6 +309,38 @@ def build_model(config: Config, spec: DataSpec | None = None) -> keras.Model:
     return model
 
 
+def layout_map(config: Config, spec: DataSpec | None, device_mesh) -> keras.distribution.LayoutMap:
+    """`--distribute model` (the keys are regular expressions matched against whole variable
+    paths, e.g. "imdb_fasttext/embedding/embeddings"): the embedding table, the model's only large variable (234,148,350 of
+    its 234,148,401 parameters with trigrams), is split over the mesh's "model" axis; the pooling
+    has no weights and the Dense(1) is tiny, so it is copied to every device.
+
+    JAX splits an axis only into equal parts: the table is split by rows (each device holds
+    a part of the vocabulary) when they divide evenly, else by columns (a part of every
+    embedding vector). The trigram table, 4,682,967 x 50, splits by rows over 3 devices and by
+    columns over 2, 5 or 10.
+
+    Raises:
+        UserError: when neither axis splits evenly over the devices.
+    """
+    spec = spec or default_spec(config)
+    devices = device_mesh.shape[-1]
+    rows, columns = spec.max_features, config.embedding_dims
+    layouts = keras.distribution.LayoutMap(device_mesh)
+    if rows % devices == 0:
+        layouts[".*embedding/embeddings"] = ("model", None)
+    elif columns % devices == 0:
+        layouts[".*embedding/embeddings"] = (None, "model")
+    else:
+        fits = [n for n in range(2, 17) if rows % n == 0 or columns % n == 0]
+        raise UserError(
+            f"the {rows:,} x {columns} embedding does not split evenly over {devices} devices "
+            f"(JAX splits an axis into equal parts): use --devices "
+            + (", ".join(map(str, fits)) if fits else "1")
+        )
+    return layouts
+
+
 # -- Training -----------------------------------------------------------------------------------
 def train(config: Config, data: Data, run: Run | None) -> dict[str, float]:
     """Trains with the test set as validation data (as the original) and returns test metrics."""
