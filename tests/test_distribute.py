@@ -97,6 +97,8 @@ def test_four_devices_follow_the_loss_curve_of_one(tmp_path, name):
     np.testing.assert_allclose(_losses(split), _losses(single), rtol=LOSS_TOLERANCE)
     if name == "mnist_mlp":
         _assert_same_weights(split, single)
+        # The distributed run's model evaluates here, on this process's one device.
+        assert main(["evaluate", str(split)]) == 0
     env = (split / "env.json").read_text()
     assert '"distribute": "data"' in env and '"devices": 4' in env
 

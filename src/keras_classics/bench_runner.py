@@ -231,5 +231,16 @@ def bench(args) -> str:
         installed = [b for b in backends if _speed(rows, args.name, b, "package")]
         auto, reason = autotable.choose(args.name, installed, kind)
         title = f"{args.name}: training samples/s ({kind}, synthetic data); {reason}"
+        if args.distribute or args.devices:  # one backend, chosen by the flags, not by auto
+            devices = (
+                f"{args.devices} device{'s' if args.devices > 1 else ''}"
+                if args.devices
+                else "every visible device"
+            )
+            how = f"--distribute {args.distribute}" if args.distribute else "not distributed"
+            title = (
+                f"{args.name}: training samples/s ({kind}, synthetic data) on {devices} "
+                f"({how}); the batch is the global batch"
+            )
     parts.insert(0, title + "\n" + (markdown(lines) if args.markdown else table(lines)))
     return "\n".join(parts)
