@@ -17,7 +17,8 @@ from keras_classics.errors import UserError
 from keras_classics.tables import table
 
 COMMANDS = (
-    "list", "info", "summary", "train", "evaluate", "sample", "explain", "report", "data", "bench",
+    "list", "info", "summary", "train", "reproduce", "results", "evaluate", "sample", "explain",
+    "report", "data", "bench",
 )  # fmt: skip
 
 
@@ -96,6 +97,26 @@ def build_parser() -> argparse.ArgumentParser:
         "--quiet", action="store_true", help="no per-epoch or progress lines (train.log still)"
     )
     _devices(command)
+    command = sub.add_parser(
+        "reproduce",
+        help="train the original's recipe on real data, as a row of the results table",
+    )
+    command.add_argument("name")
+    _common(command)
+    command.add_argument("--quiet", action="store_true", help="no per-epoch or progress lines")
+    command = sub.add_parser(
+        "results", help="each original's documented result beside the one measured here"
+    )
+    command.add_argument(
+        "--update",
+        action="store_true",
+        help="rewrite the shipped table from the reproduce runs under --runs-dir",
+    )
+    command.add_argument("--runs-dir", default="runs", type=Path)
+    command.add_argument("--data-dir", help="where the original data is looked for first")
+    form = command.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="every row as JSON")
+    form.add_argument("--markdown", action="store_true", help="as a Markdown table")
     command = sub.add_parser("evaluate", help="evaluate a run's model on its test data")
     command.add_argument("run_dir", type=Path)
     _common(command)
@@ -178,12 +199,17 @@ def _weights(command: argparse.ArgumentParser) -> None:
 
 def markdown_table() -> str:
     """The README's table of examples, generated from the registry so it cannot rot."""
+    from keras_classics import results
+
+    rows = results.load()
     lines = [
-        "| example | dataset | task | documented result of the original |",
-        "|---|---|---|---|",
+        "| example | dataset | task | documented result of the original | measured here |",
+        "|---|---|---|---|---|",
     ]
     lines += [
-        f"| `{e.name}` | {e.dataset} | {e.task} | {e.documented} |" for e in registry.EXAMPLES
+        f"| `{e.name}` | {e.dataset} | {e.task} | {e.documented} | "
+        f"{results.headline(e.name, rows)} |"
+        for e in registry.EXAMPLES
     ]
     return "\n".join(lines)
 
@@ -191,8 +217,17 @@ def markdown_table() -> str:
 def _list(markdown: bool) -> str:
     if markdown:
         return markdown_table()
+    from keras_classics import results
+
+    measured = results.load()
     rows = [
-        {"example": e.name, "dataset": e.dataset, "task": e.task, "documented result": e.documented}
+        {
+            "example": e.name,
+            "dataset": e.dataset,
+            "task": e.task,
+            "documented result": e.documented,
+            "measured here (keras-classics results)": results.headline(e.name, measured),
+        }
         for e in registry.EXAMPLES
     ]
     return table(rows)
@@ -248,6 +283,9 @@ def dispatch(args: argparse.Namespace) -> int:
     if args.command == "info":
         print(example_info.text(args.name))
         return 0
+    if args.command == "results":  # reads run directories and data files only: no keras
+        print(_results(args))
+        return 0
     _check_example_args(args)
     _check_paths(args)
     if args.command == "bench":
@@ -283,6 +321,8 @@ def dispatch(args: argparse.Namespace) -> int:
         print(commands.explain(args.name, options, args.lang))
     elif args.command == "train":
         commands.train(args.name, options)
+    elif args.command == "reproduce":
+        commands.reproduce(args.name, options)
     elif args.command == "evaluate":
         metrics = commands.evaluate(args.run_dir, options)
         print("  ".join(f"{k} {v:.4f}" for k, v in metrics.items()))
@@ -312,6 +352,20 @@ def _example_of_run(args: argparse.Namespace) -> str | None:
         return None  # `train` itself says what is wrong with the run directory
 
 
+def _results(args: argparse.Namespace) -> str:
+    from keras_classics import results
+    from keras_classics.datasets import DataSource
+
+    rows = None
+    if args.update:
+        rows = results.update(
+            args.runs_dir, DataSource.from_env("real", args.data_dir, offline=True)
+        )
+    form = "json" if args.json else "markdown" if args.markdown else "text"
+    text = results.text(form, rows)
+    return f"{text}\n(wrote {results.RESULTS_FILE})" if args.update and form == "text" else text
+
+
 def _report(args: argparse.Namespace) -> str:
     from keras_classics import reports, runs
 
@@ -339,7 +393,10 @@ def _writable_folder(path: Path, flag: str) -> None:
 
 def _check_paths(args: argparse.Namespace) -> None:
     """Every path the user gives, checked for what it must be, before anything is loaded."""
-    if args.command in ("train", "sample") and getattr(args, "runs_dir", None) is not None:
+    if (
+        args.command in ("train", "reproduce", "sample")
+        and getattr(args, "runs_dir", None) is not None
+    ):
         _writable_folder(Path(args.runs_dir), "--runs-dir")
     if getattr(args, "output", None) is not None:
         _writable_folder(Path(args.output), "--output")
@@ -395,7 +452,7 @@ def _example_of(args: argparse.Namespace) -> str | None:
     name = getattr(args, "name", None)
     if args.command == "sample" and not (Path(args.target) / "config.json").is_file():
         name = args.target
-    if args.command in ("train", "bench", "summary", "explain", "sample") and name:
+    if args.command in ("train", "reproduce", "bench", "summary", "explain", "sample") and name:
         return name
     return None
 

@@ -18,7 +18,7 @@ from typing import Any
 import keras
 
 from keras_classics import config as config_lib
-from keras_classics import distribute, explaining, registry, reports, runs, training
+from keras_classics import distribute, explaining, registry, reports, results, runs, training
 from keras_classics.datasets import DataSource, catalog
 from keras_classics.errors import MissingDataError, UserError
 from keras_classics.tables import table
@@ -95,8 +95,26 @@ def _header(name: str, run: runs.Run, env: dict[str, Any]) -> str:
     )
 
 
-def train(name: str | None, options: Options) -> runs.Run:
-    """Trains an example in a new run directory, or continues one with --resume."""
+def reproduce(name: str, options: Options) -> runs.Run:
+    """The original's recipe (the config's defaults, and only the --set values given) on real
+    data, recorded for the results table (`results.py`)."""
+    if options.preset:
+        raise UserError("reproduce trains the original's recipe: drop --preset (train takes one)")
+    if options.data == "synthetic":
+        raise UserError("reproduce trains on real data: drop --data synthetic")
+    run = train(name, dataclasses.replace(options, data="real"), reproduce=True)
+    row = results.row_of(run)
+    if row is not None:
+        print(f"result: {row['key']} (documented: {row['documented']})")
+        print(
+            f"add it to the shipped table: {results.REGENERATE.replace('RUNS', str(options.runs_dir))}"
+        )
+    return run
+
+
+def train(name: str | None, options: Options, reproduce: bool = False) -> runs.Run:
+    """Trains an example in a new run directory, or continues one with --resume (a reproduce
+    run resumed stays one)."""
     if options.resume is not None:
         run = runs.Run.open(options.resume)
         saved = run.read_json("config.json")
@@ -149,6 +167,10 @@ def train(name: str | None, options: Options) -> runs.Run:
                 "data_dir": str(source.data_dir.resolve()) if source.data_dir else None,
                 "config": config_lib.to_dict(config),
             }
+            if reproduce:
+                record["reproduce"] = results.record(
+                    registry.spec(name), options.sets, options.data_dir, options.backend, data
+                )
             run = runs.Run.start(runs_dir, name, record, env)
         else:
             run.reopen(env)

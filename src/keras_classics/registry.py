@@ -69,6 +69,8 @@ class Example:
         several_models: defines `summary_models`.
         builtin_data: generates its data itself, as the original did.
         model_parallel: defines `layout_map` for `--distribute model`.
+        data: the real dataset it reads (a `datasets.catalog.DATASETS` key; for the MNIST
+            examples the default of their `dataset` setting); "" for built-in data.
     """
 
     name: str
@@ -82,6 +84,7 @@ class Example:
     several_models: bool = False
     builtin_data: bool = False
     model_parallel: bool = False
+    data: str = ""
 
     @property
     def distribute(self) -> tuple[str, ...]:
@@ -107,18 +110,21 @@ EXAMPLES: tuple[Example, ...] = (
         "none in numbers: 'comparable accuracy' to a ReLU net with 2x bigger Dense layers",
         sample="",
         several_models=True,
+        data="mnist",
     ),
     Example(
         "babi_memnn",
         "bAbI QA1 10k (Keras S3 tarball)",
         "end-to-end memory network answering questions about stories",
         "98.6% test accuracy on QA1 10k after 120 epochs, 3 s/epoch on a CPU (core i7)",
+        data="babi",
     ),
     Example(
         "babi_rnn",
         "bAbI QA2 1k (Keras S3 tarball)",
         "two LSTMs (story, question) merged to answer bAbI questions",
         "37.0% test accuracy on QA2 (52.1% on QA1) in 20 epochs",
+        data="babi",
     ),
     Example(
         "cifar10_cnn",
@@ -126,6 +132,7 @@ EXAMPLES: tuple[Example, ...] = (
         "small convnet with real-time augmentation (shifts, flips)",
         "75% validation accuracy after 25 epochs, 79% after 50",
         sample="",
+        data="cifar10",
     ),
     Example(
         "cifar10_resnet",
@@ -133,6 +140,7 @@ EXAMPLES: tuple[Example, ...] = (
         "ResNet v1/v2 (ResNet20 v1 default) with LR scheduler and plateau callbacks",
         "ResNet20 v1 92.16% after 200 epochs (35 s/epoch GTX1080Ti); ResNet56 v2 93.01%",
         sample="",
+        data="cifar10",
     ),
     Example(
         "class_activation_maps",
@@ -141,12 +149,14 @@ EXAMPLES: tuple[Example, ...] = (
         "none printed (a heat map); walkthrough: golden_retriever 0.827, map on the dog",
         sample="standalone",
         several_models=True,
+        data="imagenet_weights",
     ),
     Example(
         "cnn_seq2seq",
         "fra-eng fra.txt (manythings.org, manual download)",
         "character-level English->French causal CNN encoder-decoder with attention",
         "none",
+        data="fra_eng",
     ),
     Example(
         "conv_lstm",
@@ -162,24 +172,28 @@ EXAMPLES: tuple[Example, ...] = (
         "none (an image); walkthrough's class variant: a dog becomes Persian cat (283)",
         sample="standalone",
         several_models=True,
+        data="imagenet_weights",
     ),
     Example(
         "imdb_bidirectional_lstm",
         "IMDB (20,000 words, maxlen 100)",
         "bidirectional LSTM sentiment classifier",
         "~0.8146 test accuracy after 4 epochs, ~150 s/epoch on a CPU (Core i7)",
+        data="imdb",
     ),
     Example(
         "imdb_cnn",
         "IMDB (5,000 words, maxlen 400)",
         "Conv1D + global max pooling sentiment classifier",
         "0.89 test accuracy after 2 epochs; 90 s/epoch on an i5 CPU, 10 s/epoch on a K40",
+        data="imdb",
     ),
     Example(
         "imdb_cnn_lstm",
         "IMDB (20,000 words, maxlen 100)",
         "Conv1D + max pooling in front of an LSTM, sentiment classifier",
         "0.8498 test accuracy after 2 epochs, 41 s/epoch on a K520 GPU",
+        data="imdb",
     ),
     Example(
         "imdb_fasttext",
@@ -187,18 +201,21 @@ EXAMPLES: tuple[Example, ...] = (
         "fastText: averaged word (and n-gram) embeddings, sentiment classifier",
         "unigrams 0.8813, bigrams 0.9056 test accuracy after 5 epochs",
         model_parallel=True,
+        data="imdb",
     ),
     Example(
         "imdb_lstm",
         "IMDB (20,000 words, maxlen 80)",
         "LSTM sentiment classifier",
         "none (the docstring: too small a dataset for an LSTM to beat TF-IDF + LogReg)",
+        data="imdb",
     ),
     Example(
         "lstm_seq2seq",
         "fra-eng fra.txt (manythings.org, manual download)",
         "character-level English->French LSTM encoder-decoder",
         "none in the script (keras-io port: val_accuracy ~0.87 after 100 epochs)",
+        data="fra_eng",
     ),
     Example(
         "lstm_stateful",
@@ -215,6 +232,7 @@ EXAMPLES: tuple[Example, ...] = (
         "nietzsche.txt (Keras S3)",
         "character-level LSTM that writes like Nietzsche",
         "generated text starts sounding coherent after at least 20 epochs",
+        data="nietzsche",
     ),
     Example(
         "mnist_acgan",
@@ -224,6 +242,7 @@ EXAMPLES: tuple[Example, ...] = (
         custom_loop=True,
         own_benchmark=True,
         several_models=True,
+        data="mnist",
     ),
     Example(
         "mnist_cnn",
@@ -231,6 +250,7 @@ EXAMPLES: tuple[Example, ...] = (
         "convnet digit classifier",
         "99.25% test accuracy after 12 epochs",
         sample="",
+        data="mnist",
     ),
     Example(
         "mnist_denoising_autoencoder",
@@ -238,6 +258,7 @@ EXAMPLES: tuple[Example, ...] = (
         "convolutional autoencoder that removes N(0.5, 0.5) noise",
         "none in numbers: a picture of original, corrupted and denoised digits",
         several_models=True,
+        data="mnist",
     ),
     Example(
         "mnist_hierarchical_rnn",
@@ -245,6 +266,7 @@ EXAMPLES: tuple[Example, ...] = (
         "hierarchical RNN: LSTM over rows, LSTM over row encodings",
         "train acc 0.9858, val acc 0.9864 after 5 epochs",
         sample="",
+        data="mnist",
     ),
     Example(
         "mnist_irnn",
@@ -252,6 +274,7 @@ EXAMPLES: tuple[Example, ...] = (
         "IRNN (identity-initialised ReLU RNN) reading 784 pixels one by one",
         "0.93 train/test accuracy after 900 epochs",
         sample="",
+        data="mnist",
     ),
     Example(
         "mnist_mlp",
@@ -259,6 +282,7 @@ EXAMPLES: tuple[Example, ...] = (
         "multilayer perceptron digit classifier",
         "98.40% test accuracy after 20 epochs",
         sample="",
+        data="mnist",
     ),
     Example(
         "mnist_net2net",
@@ -268,6 +292,7 @@ EXAMPLES: tuple[Example, ...] = (
         sample="",
         custom_loop=True,
         several_models=True,
+        data="mnist",
     ),
 )
 
