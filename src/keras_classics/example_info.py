@@ -51,6 +51,7 @@ class Info:
     docstring: str
     fields: tuple[Field, ...]
     presets: dict[str, dict[str, Any]]
+    preset_notes: dict[str, str]  # what each preset is for: the comment lines above its key
 
 
 def _comments(source: str) -> dict[int, str]:
@@ -86,6 +87,7 @@ def read(name: str) -> Info:
     comments = _comments(source)
     own: dict[str, Field] = {}
     presets: dict[str, dict[str, Any]] = {}
+    notes: dict[str, str] = {}
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and node.name == "Config":
             for item in node.body:
@@ -101,9 +103,22 @@ def read(name: str) -> Info:
             isinstance(t, ast.Name) and t.id == "PRESETS" for t in node.targets
         ):
             presets = _literal(node.value)
+            notes = {
+                _literal(key): _comment_above(comments, key.lineno)
+                for key in node.value.keys  # type: ignore[attr-defined]
+            }
     fields = [own.pop(f.name, f) for f in _base_fields()]  # an example may change a default
     fields.extend(own.values())
-    return Info(name, ast.get_docstring(tree) or "", tuple(fields), presets)
+    return Info(name, ast.get_docstring(tree) or "", tuple(fields), presets, notes)
+
+
+def _comment_above(comments: dict[int, str], line: int) -> str:
+    """The comment lines right above `line`, joined."""
+    lines = []
+    while line - 1 in comments:
+        line -= 1
+        lines.insert(0, comments[line])
+    return " ".join(lines)
 
 
 _OPERATORS = {
@@ -165,10 +180,12 @@ def text(name: str) -> str:
     for field in info.fields:
         meaning = f"  {field.meaning}" if field.meaning else ""
         lines.append(f"  {field.name:<{width}}  {field.annotation} = {field.default}{meaning}")
-    lines += ["", "presets (--preset NAME; the default is the original's recipe):"]
+    lines += ["", "presets (--preset NAME; without one: the original's recipe):"]
     for preset, values in info.presets.items():
         shown = ", ".join(f"{k}={v}" for k, v in values.items()) or "(the defaults)"
         lines.append(f"  {preset}: {shown}")
+        if info.preset_notes.get(preset):
+            lines.append(f"      {info.preset_notes[preset]}")
     for title in ("Documented result", "Measured", "Differences from the original"):
         block = _section(info.docstring, title)
         if block:

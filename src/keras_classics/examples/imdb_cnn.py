@@ -66,6 +66,7 @@ PRESETS = {
         "filters": 16,
         "hidden_dims": 16,
     },
+    "quick": {"train_samples": 5000, "test_samples": 5000},
 }
 
 

@@ -68,6 +68,7 @@ PRESETS = {
         "filters": 16,
         "lstm_output_size": 16,
     },
+    "quick": {"train_samples": 5000, "test_samples": 5000},
 }
 
 

@@ -96,6 +96,7 @@ PRESETS = {
         "maxlen": 64,
         "embedding_dims": 16,
     },
+    "quick": {"epochs": 2, "train_samples": 10000, "test_samples": 5000},
     "bigram": {"ngram_range": 2},
     # Bigrams and trigrams hashed into 2**20 buckets: about 53M parameters instead of 234M.
     "trigram_hashed": {"ngram_range": 3, "ngram_buckets": 2**20},

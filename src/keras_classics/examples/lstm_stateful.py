@@ -88,6 +88,7 @@ PRESETS = {
     # larger step size, so that four epochs already separate the two models.
     "tiny": {"epochs": 4, "input_len": 240, "batch_size": 2, "learning_rate": 0.005},
     # lahead >= tsteps: the stateless LSTM sees both inputs of the average and converges too.
+    "quick": {"epochs": 3},
     "both_converge": {"lahead": 2},
 }
 

@@ -85,6 +85,7 @@ PRESETS = {
         "generate_length": 10,
     },
     # The point where the original says text starts to sound coherent.
+    "quick": {"epochs": 1, "train_samples": 60000},
     "coherent": {"epochs": 20},
 }
 
