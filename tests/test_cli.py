@@ -177,9 +177,8 @@ def test_data_finds_a_collection_with_one_subfolder_per_dataset(capsys, shared_d
 def test_readme_table_is_the_registry():
     from pathlib import Path
 
-    from keras_classics.cli import markdown_table
-
     from keras_classics import results
+    from keras_classics.cli import markdown_table
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert markdown_table() in readme  # regenerate both with: python tools/readme_table.py
