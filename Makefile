@@ -39,8 +39,8 @@ chromium:
 		  echo "note: could not install chromium; the browser test will be skipped" )
 
 lint: $(VENV)/.installed-all
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests tools
+	$(BIN)/ruff format --check src tests tools
 
 test: $(VENV)/.installed-all fashion-mnist chromium lint
 	@for backend in $(BACKENDS); do \
