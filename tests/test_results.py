@@ -116,3 +116,32 @@ def test_every_example_names_its_real_dataset_in_the_catalog():
 
     for example in registry.EXAMPLES:
         assert (example.data in catalog.DATASETS) == (not example.builtin_data), example.name
+
+
+def test_a_time_limit_stops_after_an_epoch_as_a_partial_row_that_resume_completes(tmp_path, capsys):
+    runs_dir = tmp_path / "runs"
+    two_epochs = ["--set", "epochs=2", "--set", "training_size=600"]
+    # A limit already past when the first epoch ends: the run stops there, resumable.
+    args = ["reproduce", "addition_rnn", *two_epochs, "--runs-dir", str(runs_dir), "--quiet"]
+    assert main([*args, "--time-limit", "0.0001"]) == 0
+    out = capsys.readouterr().out
+    (run_dir,) = runs_dir.glob("addition_rnn/*")
+    assert (
+        f"stopped at the time limit after epoch 1; continue with: keras-classics train --resume {run_dir}"
+        in out
+    )
+    run = runs.Run(run_dir)
+    assert run.status == "interrupted" and len(run.read_metrics()) == 1
+    row = results.row_of(run)
+    assert row["status"] == "partial" and row["epochs"] == "1/2"
+    assert row["key"].startswith("val_accuracy ")
+    assert results.headline("addition_rnn", [row]).endswith("after 1/2 epochs (stopped)")
+    assert main(["train", "--resume", str(run_dir), "--quiet"]) == 0
+    finished = results.row_of(runs.Run(run_dir))
+    assert finished["status"] == "measured" and finished["epochs"] == "2/2"
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf"])
+def test_a_time_limit_must_be_a_positive_number_of_minutes(value, tmp_path, capsys):
+    code = main(["train", "addition_rnn", "--time-limit", value, "--runs-dir", str(tmp_path)])
+    assert code == 2 and "--time-limit" in capsys.readouterr().err

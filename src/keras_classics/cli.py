@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from keras_classics import __version__, backend, distribute, example_info, registry
-from keras_classics.errors import UserError
+from keras_classics.errors import TimeLimitReached, UserError
 from keras_classics.tables import table
 
 COMMANDS = (
@@ -96,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument(
         "--quiet", action="store_true", help="no per-epoch or progress lines (train.log still)"
     )
+    _time_limit(command)
     _devices(command)
     command = sub.add_parser(
         "reproduce",
@@ -104,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("name")
     _common(command)
     command.add_argument("--quiet", action="store_true", help="no per-epoch or progress lines")
+    _time_limit(command)
     command = sub.add_parser(
         "results", help="each original's documented result beside the one measured here"
     )
@@ -171,6 +174,15 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     _devices(command)
     return parser
+
+
+def _time_limit(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--time-limit",
+        type=float,
+        metavar="MINUTES",
+        help="stop after the first epoch that ends past this many minutes (resumable)",
+    )
 
 
 def _devices(command: argparse.ArgumentParser) -> None:
@@ -251,6 +263,7 @@ def _options(args: argparse.Namespace, backend_name: str, reason: str = ""):
         quiet=getattr(args, "quiet", False),
         weights=getattr(args, "weights", ""),
         distribute=getattr(args, "distribute", None),
+        time_limit=getattr(args, "time_limit", None),
     )
 
 
@@ -288,6 +301,9 @@ def dispatch(args: argparse.Namespace) -> int:
         return 0
     _check_example_args(args)
     _check_paths(args)
+    limit = getattr(args, "time_limit", None)
+    if limit is not None and not (math.isfinite(limit) and limit > 0):
+        raise UserError(f"--time-limit {limit}: give a positive number of minutes")
     if args.command == "bench":
         _check_bench(args)
         if not args.json:
@@ -470,6 +486,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as error:
         print(f"keras-classics: error: {error}", file=sys.stderr)
         return 2
+    except TimeLimitReached:
+        return 0  # the run said where it stopped and how to continue
     except KeyboardInterrupt:
         print("keras-classics: interrupted", file=sys.stderr)
         return 130

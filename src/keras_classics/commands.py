@@ -42,6 +42,7 @@ class Options:
     weights: str = ""  # sample, explain: an ImageNet weight file
     quiet: bool = False  # train: no per-epoch or progress lines
     distribute: str | None = None  # train, bench: "data" or "model" (keras.distribution)
+    time_limit: float | None = None  # train, reproduce: minutes, then stop after an epoch
 
     def context(self) -> registry.Context:
         """Where walkthroughs and standalone samples look and write, from these flags."""
@@ -139,6 +140,7 @@ def train(name: str | None, options: Options, reproduce: bool = False) -> runs.R
         run = None
     training.seed_everything(config.seed)
     training.QUIET = options.quiet
+    training.STOP_AFTER = time.time() + 60 * options.time_limit if options.time_limit else None
     # Data first: a missing or corrupt file stops here, before anything is written.
     data = module.load_data(config, source)
     with contextlib.ExitStack() as cleanup:
@@ -180,8 +182,9 @@ def train(name: str | None, options: Options, reproduce: bool = False) -> runs.R
                 print(distributed, flush=True)
             try:
                 final = runs.execute(run, lambda: module.train(config, data, run))
-            except KeyboardInterrupt:
-                print(f"interrupted; continue with: keras-classics train --resume {run.path}")
+            except KeyboardInterrupt as stop:
+                what = str(stop) or "interrupted"
+                print(f"{what}; continue with: keras-classics train --resume {run.path}")
                 raise
             finally:
                 _write_report(run)

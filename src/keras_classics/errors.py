@@ -18,3 +18,8 @@ class MissingDataError(DataError):
     `explain` falls back to the synthetic twin on this error only; a file that is there but
     corrupt or malformed stays an error.
     """
+
+
+class TimeLimitReached(KeyboardInterrupt):
+    """`--time-limit`: a run stopped after an epoch because its time was up. A KeyboardInterrupt,
+    so the run is recorded as interrupted, with its last epoch saved: `--resume` continues it."""

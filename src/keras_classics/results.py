@@ -98,20 +98,33 @@ def record(
 
 # -- rows ---------------------------------------------------------------------------------------
 def row_of(run: runs.Run) -> dict[str, Any] | None:
-    """The results row of a finished reproduce run (None for any other run)."""
+    """The results row of a reproduce run: finished ("measured": its test metrics), or stopped
+    after at least one epoch (`--time-limit`, Ctrl-C: "partial", its last epoch's validation
+    metrics); None for any other run."""
     saved = run.read_json("config.json")
     recorded = saved.get("reproduce")
-    if not recorded or run.status != "finished":
+    if not recorded or run.status not in ("finished", "interrupted"):
         return None
     info = reports.summary(run)
-    key = info["key"]
+    if run.status == "finished":
+        measured = {k: v for k, v in info["final"].items() if k.startswith("test_")}
+        key, prefix = info["key"], ""
+    elif info["metrics"]:
+        last = info["metrics"][-1]
+        measured = {k: float(v) for k, v in last.items() if k.startswith("val_") and v != ""}
+        key = reports.key_metric({"test_" + k[4:]: v for k, v in measured.items()})
+        prefix = "val_"
+        if key is None and last.get("loss"):  # no validation data: the training loss
+            measured, key, prefix = {"loss": float(last["loss"])}, ("loss", float(last["loss"])), ""
+    else:
+        return None
     return {
         "example": info["example"],
         "variant": " ".join(recorded.get("sets", [])),
-        "status": "measured",
+        "status": "measured" if run.status == "finished" else "partial",
         "documented": info["documented"],
-        "measured": {k: round(v, 4) for k, v in info["final"].items() if k.startswith("test_")},
-        "key": f"{key[0]} {key[1]:.4f}" if key else "",
+        "measured": {k: round(v, 4) for k, v in measured.items()},
+        "key": f"{prefix}{key[0]} {key[1]:.4f}" if key else "",
         "data": recorded["data"],
         "epochs": f"{info['epochs']}/{info['epochs_planned']}",
         "wall": info["wall"],
@@ -198,6 +211,9 @@ def headline(name: str, rows: Sequence[Mapping[str, Any]] | None = None) -> str:
             continue
         if row["status"] == "no data":
             shown.append("no data here")
+        elif row["status"] == "partial":
+            variant = f" ({row['variant']})" if row["variant"] else ""
+            shown.append(f"{row['key']}{variant} after {row['epochs']} epochs (stopped)")
         else:
             variant = f" ({row['variant']})" if row["variant"] else ""
             shown.append(f"{row['key']}{variant}, {row['epochs'].split('/')[0]} epochs")

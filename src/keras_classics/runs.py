@@ -259,9 +259,9 @@ class Run:
         """Marks the run failed, keeping whatever finished epochs it has."""
         self.set_status("failed", reason=reason)
 
-    def interrupt(self) -> None:
-        """Marks the run stopped by the user (Ctrl-C); `--resume` continues it."""
-        self.set_status("interrupted", reason="stopped by the user (Ctrl-C)")
+    def interrupt(self, reason: str = "") -> None:
+        """Marks the run stopped (Ctrl-C, or --time-limit); `--resume` continues it."""
+        self.set_status("interrupted", reason=reason or "stopped by the user (Ctrl-C)")
 
 
 def first_line(error: BaseException) -> str:
@@ -275,8 +275,8 @@ def execute(run: Run, train: Callable[[], Mapping[str, Any]]) -> dict[str, float
     interrupted. Returns the final metrics as floats; re-raises what stopped it."""
     try:
         final = train()
-    except KeyboardInterrupt:
-        run.interrupt()
+    except KeyboardInterrupt as stop:
+        run.interrupt(str(stop))
         raise
     except BaseException as error:
         run.fail(first_line(error))

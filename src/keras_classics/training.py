@@ -19,7 +19,7 @@ import keras
 import numpy as np
 
 from keras_classics import curves, distribute, fast_paths
-from keras_classics.errors import UserError
+from keras_classics.errors import TimeLimitReached, UserError
 from keras_classics.runs import Run, write_atomic
 
 CHECKPOINT_FILE = "state.npz"
@@ -28,6 +28,8 @@ PROGRESS_EVERY_S = 30.0
 # `--quiet`: no per-epoch or progress lines, no progress bar (set by the command line).
 QUIET = False
 CURVES_FILE = "curves.png"
+# `--time-limit`: the time (time.time()) after which a run stops at the end of an epoch.
+STOP_AFTER: float | None = None
 
 
 def seed_everything(seed: int) -> None:
@@ -364,6 +366,8 @@ class EpochLog:
         save_model(model, self.run.model_path)
         curves.draw(self.run.read_metrics(), self.run.artifacts / CURVES_FILE, self.run.example)
         save_checkpoint(self.models, self.run, epochs_done)
+        if STOP_AFTER is not None and time.time() >= STOP_AFTER:
+            raise TimeLimitReached(f"stopped at the time limit after epoch {epochs_done}")
 
 
 class EpochRecorder(keras.callbacks.Callback):
