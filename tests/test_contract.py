@@ -98,3 +98,17 @@ def test_the_source_reader_sees_what_the_module_defines(name):
             or str(annotation) == str(real.type)
             or annotation.__name__ == real.type
         )
+
+
+@pytest.mark.parametrize("name", registry.names())
+def test_presets_mean_the_same_everywhere(name):
+    """`tiny` (seconds, tests) and `quick` (a few minutes on 2 cores, a result worth seeing)
+    exist in every example, each with a comment above it saying what it gives: `info` shows
+    it. Without a preset, an example runs the original's recipe."""
+    from keras_classics import example_info
+
+    info = example_info.read(name)
+    assert {"tiny", "quick"} <= set(info.presets), f"{name} lacks tiny or quick"
+    for preset in ("tiny", "quick"):
+        assert info.preset_notes.get(preset), f"{name}: say what --preset {preset} gives"
+    assert any(unit in info.preset_notes["quick"] for unit in (" s ", " min")), name

@@ -74,6 +74,8 @@ class Config(BaseConfig):
 
 
 PRESETS = {
+    # Seconds on a CPU: the smoke test the test suite runs (small model, few samples; it shows that
+    # the pieces fit, not a result).
     "tiny": {"epochs": 2, "train_samples": 320, "test_samples": 160, "questions_per_story": 2},
     # Enough to see the memory network learn QA1 in a few minutes on a CPU.
     "quick": {"epochs": 20, "train_samples": 3200},

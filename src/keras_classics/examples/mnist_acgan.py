@@ -83,6 +83,8 @@ class Config(BaseConfig):
 
 
 PRESETS = {
+    # Seconds on a CPU: the smoke test the test suite runs (small model, few samples; it shows that
+    # the pieces fit, not a result).
     "tiny": {
         "epochs": 2,
         "batch_size": 20,

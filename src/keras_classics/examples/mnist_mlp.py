@@ -45,7 +45,11 @@ class Config(BaseConfig):
 
 
 PRESETS = {
+    # Seconds on a CPU: the smoke test the test suite runs (small model, few samples; it shows that
+    # the pieces fit, not a result).
     "tiny": {"epochs": 2, "train_samples": 1024, "test_samples": 512, "hidden_units": 64},
+    # About 20 s on 2 cores: 86.3% test accuracy on Fashion-MNIST (MNIST itself is not on this
+    # machine; the original documents 98.40% on MNIST after 20 epochs).
     "quick": {"epochs": 3},
 }
 
