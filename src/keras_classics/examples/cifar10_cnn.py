@@ -77,6 +77,8 @@ PRESETS = {
         "dense_units": 64,
         "learning_rate": 1e-3,
     },
+    # About 1 min on 2 cores: 51.7% test accuracy on the synthetic twin (CIFAR-10 is not on this
+    # machine); on CIFAR-10, three epochs of 10,000 images.
     "quick": {"epochs": 3, "train_samples": 10000, "test_samples": 2000},
     # The documented checkpoints: 75% validation accuracy after 25 epochs, 79% after 50.
     "checkpoint_25": {"epochs": 25},
