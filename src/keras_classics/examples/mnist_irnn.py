@@ -76,8 +76,17 @@ PRESETS = {
         "learning_rate": 1e-4,
         "sequence_stride": 16,  # 49 steps: Keras' torch backend runs RNN steps in Python
     },
-    # The documented recipe: "0.93 train/test accuracy after 900 epochs".
-    "quick": {"epochs": 3, "train_samples": 12000, "test_samples": 2000, "learning_rate": 1e-4},
+    # About 1 min on 2 cores: 41.1% test accuracy on Fashion-MNIST (MNIST is not on this machine)
+    # after 3 epochs of 12,000 images, with learning rate 1e-5 and gradients clipped to norm 1: the
+    # original's 1e-6 needs its hundreds of epochs, and 1e-4 blows up in the ReLU recurrence
+    # (measured: loss 14.5, chance).
+    "quick": {
+        "epochs": 3,
+        "train_samples": 12000,
+        "test_samples": 2000,
+        "learning_rate": 1e-5,
+        "clipnorm": 1.0,
+    },
     "full": {"epochs": 900},
 }
 
