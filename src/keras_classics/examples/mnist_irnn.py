@@ -87,6 +87,7 @@ PRESETS = {
         "learning_rate": 1e-5,
         "clipnorm": 1.0,
     },
+    # The documented recipe: "0.93 train/test accuracy after 900 epochs".
     "full": {"epochs": 900},
 }
 
