@@ -23,24 +23,31 @@ from keras_classics.registry import Context
 def explain(config: Config, context: Context):
     """The walkthrough's steps: questions and answers, their one-hot matrices, shapes, the model."""
     source = context.source
-    from keras_classics.explaining import Section, array_text, summary_text
+    from keras_classics.explaining import Section, array_text, say, summary_text
 
     small = dataclasses.replace(config, training_size=min(config.training_size, 50000))
     data_rng = np.random.default_rng(small.seed)
     questions, expected = generate_questions(small, data_rng)
+    width, answer_width = max_question_length(small.digits), small.digits + 1
     yield Section(
         "The first ten questions and answers",
         "前十个问题和答案",
         f"print(questions[:10])\n{questions[:10]}\nprint(expected[:10])\n{expected[:10]}\n"
-        "Questions are padded with spaces to 7 characters"
-        + (" and reversed, so they read right-aligned;" if small.reverse else ";")
-        + " answers are left-aligned, padded to 4.",
+        + say(
+            f"Questions are padded with spaces to {width} characters"
+            + (" and reversed, so they read right-aligned;" if small.reverse else ";")
+            + f" answers are left-aligned, padded to {answer_width}.",
+            f"questions 用空格补齐到 {width} 个字符"
+            + ("，再倒序，所以空格在前面，也就是右对齐；" if small.reverse else "；")
+            + f"expected 在后面补空格到 {answer_width} 个字符，也就是左对齐。",
+        ),
     )
     table = CharacterTable(CHARS)
     yield Section(
         "The alphabet: one column per character",
         "字符表：每个字符对应一列",
-        f"{table.chars} ({len(table.chars)} characters)",
+        f"{table.chars}"
+        + say(f" ({len(table.chars)} characters)", f"（共 {len(table.chars)} 个字符）"),
     )
     spec = DataSpec(max_question_length(small.digits), small.digits + 1, len(table.chars))
     body = []

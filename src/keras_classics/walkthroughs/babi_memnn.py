@@ -14,16 +14,21 @@ def explain(config: Config, context: Context):
     source = context.source
     import re
 
-    from keras_classics.explaining import Section, summary_text
+    from keras_classics.explaining import Section, say, summary_text
 
     sentence = "Bob dropped the apple. Where is the apple?"
     pieces = re.split(r"(\W+)?", sentence)
+    nones = pieces.count(None)
     yield Section(
         "The tokenizer bug (Python 3.7+) and its fix: drop the '?' after (\\W+)",
         "分词函数的 bug（Python 3.7 以上）及修复：去掉 (\\W+) 后面的问号",
         f"re.split(r'(\\W+)?', {sentence!r})\n{pieces}\n"
-        f"-> None items: x.strip() raises AttributeError ({pieces.count(None)} of them)\n"
-        f"tokenize({sentence!r})  # re.split(r'(\\W+)', ...)\n{babi_stories.tokenize(sentence)}",
+        + say(
+            f"-> None items: x.strip() raises AttributeError ({nones} of them)",
+            f"-> 结果里有 {nones} 个 None：对它们调用 x.strip() 会报 AttributeError",
+        )
+        + f"\ntokenize({sentence!r})  # re.split(r'(\\W+)', ...)\n"
+        f"{babi_stories.tokenize(sentence)}",
     )
     data = load_data(config, source)
     stories = data.stories

@@ -21,7 +21,7 @@ def explain(config: Config, context: Context):
     """The walkthrough: input shapes, the labels, the model and its parameter count, the
     augmentation and the learning rate decay."""
     source = context.source
-    from keras_classics.explaining import Section, array_text, summary_text
+    from keras_classics.explaining import Section, array_text, say, summary_text
 
     count = 1000 if source.synthetic else 0  # synthetic: a sample is enough to show shapes
     (x_train, y_train), (x_test, _) = cifar10.load(source, count, count // 5)
@@ -32,8 +32,12 @@ def explain(config: Config, context: Context):
         "Input data shapes" + data_note,
         "输入数据的 shape" + ("（合成数据）" if source.synthetic else ""),
         f"x_train.shape {x.shape}\ny_train.shape {y.shape}\n"
-        f"{len(x_test)} test samples; pixels {x_train.dtype} 0-255 -> float32 "
-        f"{x.min():.1f}-{x.max():.1f}",
+        + say(
+            f"{len(x_test)} test samples; pixels {x_train.dtype} 0-255 -> float32 "
+            f"{x.min():.1f}-{x.max():.1f}",
+            f"测试样本 {len(x_test)} 个；像素值从 {x_train.dtype} 的 0-255 转为 float32 的 "
+            f"{x.min():.1f}-{x.max():.1f}",
+        ),
     )
     first = [int(label) for label in y_train[:8, 0]]
     yield Section(
@@ -47,9 +51,15 @@ def explain(config: Config, context: Context):
         "The network: 1,250,858 parameters in the seed",
         "神经网络结构",
         summary_text(model)
-        + "\n(Keras 3 numbers automatic layer names from 0 (conv2d, activation, dense) where the "
-        "seed's Keras 2 printed conv2d_1, activation_1, dense_1; layer order, output shapes and "
-        "parameter counts are the seed's.)",
+        + "\n"
+        + say(
+            "(Keras 3 numbers automatic layer names from 0 (conv2d, activation, dense) where the "
+            "seed's Keras 2 printed conv2d_1, activation_1, dense_1; layer order, output shapes "
+            "and parameter counts are the seed's.)",
+            "（Keras 3 自动生成的层名从 0 开始编号（conv2d、activation、dense），而原文的 Keras 2 "
+            "打印的是 conv2d_1、activation_1、dense_1；层的顺序、输出 shape 和参数个数都与原文"
+            "相同。）",
+        ),
     )
     # shift_flip draws row shifts, column shifts, then flips: the same draws, shown alongside.
     count = 6
@@ -64,16 +74,20 @@ def explain(config: Config, context: Context):
         config.width_shift,
         config.horizontal_flip,
     )
-    rows = [
-        f"image {i}: shift rows {dy[i]:+.2f} px, columns {dx[i]:+.2f} px, flipped {bool(flips[i])}"
-        f", mean |augmented - original| {np.abs(batch[i] - x[i]).mean():.3f}"
-        for i in range(count)
-    ]
+    rows = ""
+    for i in range(count):
+        change = np.abs(batch[i] - x[i]).mean()
+        rows += say(
+            f"image {i}: shift rows {dy[i]:+.2f} px, columns {dx[i]:+.2f} px, flipped "
+            f"{bool(flips[i])}, mean |augmented - original| {change:.3f}",
+            f"图像 {i}：上下平移 {dy[i]:+.2f} 像素，左右平移 {dx[i]:+.2f} 像素，"
+            f"{'水平翻转' if flips[i] else '不翻转'}，增强后与原图之差的平均绝对值 {change:.3f}",
+        ) + ("\n" if i < count - 1 else "")
     yield Section(
         "Real-time augmentation, as ImageDataGenerator(width_shift_range=0.1, "
         "height_shift_range=0.1, horizontal_flip=True, fill_mode='nearest') did",
         "实时数据增强（代替已删除的 ImageDataGenerator：平移 0.1、水平翻转）",
-        "\n".join(rows),
+        rows,
     )
     schedule = learning_rate_schedule(config)
     per_epoch = int(np.ceil(50000 / config.batch_size))
@@ -82,5 +96,10 @@ def explain(config: Config, context: Context):
     yield Section(
         "RMSprop(1e-4, decay=1e-6) as InverseTimeDecay: lr / (1 + 1e-6 * step)",
         "RMSprop 的 decay=1e-6 用 InverseTimeDecay 学习率调度实现",
-        f"{per_epoch} steps per epoch at batch {config.batch_size}\n" + "\n".join(rates),
+        say(
+            f"{per_epoch} steps per epoch at batch {config.batch_size}",
+            f"batch 为 {config.batch_size} 时每个 epoch {per_epoch} 步",
+        )
+        + "\n"
+        + "\n".join(rates),
     )

@@ -14,7 +14,7 @@ from keras_classics.walkthroughs import _seq2seq
 def explain(config: Config, context: Context):
     """The walkthrough: parsing, token tables, shapes, teacher forcing, the model, decoding."""
     source = context.source
-    from keras_classics.explaining import Section, summary_text
+    from keras_classics.explaining import Section, say, summary_text
 
     pairs = fra_eng.load_pairs(source, config.num_samples, config.data_path, "skip", config.seed)
     yield from _seq2seq.explain_data(pairs, pad_with_space=False)
@@ -34,6 +34,11 @@ def explain(config: Config, context: Context):
         "in_decoder = zeros; in_decoder[:, 0, '\\t'] = 1\n"
         f"for i in range({spec.max_decoder_seq_length} - 1): predict = model([in_encoder, "
         "in_decoder]).argmax(-1); in_decoder[:, i + 1, predict[:, i]] = 1\n"
-        "then each row of predict is read up to '\\n'. Causal padding makes position i depend "
-        "only on decoder inputs 0..i, so earlier positions never change.",
+        + say(
+            "then each row of predict is read up to '\\n'. Causal padding makes position i "
+            "depend only on decoder inputs 0..i, so earlier positions never change.",
+            "然后把 predict 的每一行反向索引为字符，遇到结束符 '\\n' 就表示句子结束。因果填充"
+            "（padding='causal'）使第 i 位只依赖解码器输入的第 0..i 位，所以前面已经预测出的位置"
+            "不会再变。",
+        ),
     )

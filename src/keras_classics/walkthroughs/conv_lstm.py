@@ -26,29 +26,53 @@ def next_frame_check(movies: int = 100, n_frames: int = 15, size: int = 40, seed
 
 def explain(config: Config, context: Context):
     """The walkthrough: the model summary, the movies' shapes, and the next-frame check."""
-    from keras_classics.explaining import Section, summary_text
+    from keras_classics.explaining import Section, say, summary_text
 
     yield Section(
         "The network",
         "网络结构",
         summary_text(build_model(config))
-        + "\n(Keras 3 numbers automatic layer names from 0 (conv_lstm2d, batch_normalization, "
-        "conv3d) where the seed's Keras 2 printed conv_lstm2d_1, batch_normalization_1, "
-        "conv3d_1; layer order, output shapes and parameter counts are the seed's.)",
+        + "\n"
+        + say(
+            "(Keras 3 numbers automatic layer names from 0 (conv_lstm2d, batch_normalization, "
+            "conv3d) where the seed's Keras 2 printed conv_lstm2d_1, batch_normalization_1, "
+            "conv3d_1; layer order, output shapes and parameter counts are the seed's.)",
+            "（Keras 3 自动生成的层名从 0 开始编号（conv_lstm2d、batch_normalization、conv3d），"
+            "而原文的 Keras 2 打印的是 conv_lstm2d_1、batch_normalization_1、conv3d_1；层的顺序、"
+            "输出 shape 和参数个数都与原文相同。）",
+        ),
     )
     count = min(config.n_samples, 100)
     noisy, shifted = generate_movies(count, config.n_frames, config.frame_size, config.noise,
                                      np.random.RandomState(config.seed))  # fmt: skip
     full = (config.n_samples, *noisy.shape[1:])
     nonzero = (shifted[3] > 0).sum(axis=(1, 2, 3))
+    values = np.unique(noisy.round(2))[:8].tolist()
     yield Section(
         "noisy_movies and shifted_movies: movies of moving squares",
         "noisy_movies 和 shifted_movies：移动方框的影片",
-        f"noisy_movies.shape {full} and shifted_movies.shape {full} (generated here: {count})\n"
-        f"movie 3: {config.n_frames} frames, square pixels per frame {nonzero.tolist()}\n"
-        f"noisy values {np.unique(noisy.round(2))[:8].tolist()}... (squares 1, noise +-0.1)\n"
-        "imageio.mimsave('my.gif', shifted_movies[3], 'GIF', duration=0.2) saves one; after "
-        "training, artifacts/prediction_<which>.gif shows a prediction beside the truth.",
+        say(
+            f"noisy_movies.shape {full} and shifted_movies.shape {full} (generated here: {count})",
+            f"noisy_movies 和 shifted_movies 的 shape 均为 {full}，也就是 {full[0]} 个影片，"
+            f"每个影片 {full[1]} 帧，分辨率 {full[2]}*{full[3]}（这里只生成了 {count} 个）",
+        )
+        + "\n"
+        + say(
+            f"movie 3: {config.n_frames} frames, square pixels per frame {nonzero.tolist()}",
+            f"第 3 个影片：{config.n_frames} 帧，每帧中方框的像素数 {nonzero.tolist()}",
+        )
+        + "\n"
+        + say(
+            f"noisy values {values}... (squares 1, noise +-0.1)",
+            f"noisy_movies 的取值 {values}...（方框为 1，噪音为 ±0.1）",
+        )
+        + "\nimageio.mimsave('my.gif', shifted_movies[3], 'GIF', duration=0.2)"
+        + say(
+            " saves one; after training, artifacts/prediction_<which>.gif shows a prediction "
+            "beside the truth.",
+            " 即可保存一段影片；训练之后，artifacts/prediction_<which>.gif 把预测和真实影片并排"
+            "显示。",
+        ),
     )
     checks = next_frame_check(count, config.n_frames, config.frame_size, config.seed)
     shown = "\n".join(f"{k}\n" + "\n".join(str(v) for v in values) for k, values in checks[:2])
@@ -60,5 +84,9 @@ def explain(config: Config, context: Context):
         "for k in range(100):\n    print(k)\n    for i in range(1, 14):\n"
         "        print((shifted_movies[k][i - 1].astype(np.uint8) == "
         "noisy_movies[k][i].astype(np.uint8)).all())\n"
-        f"{shown}\n... ({total} checks over {len(checks)} movies, all True: {every})",
+        f"{shown}\n..."
+        + say(
+            f" ({total} checks over {len(checks)} movies, all True: {every})",
+            f"（{len(checks)} 个影片共判断 {total} 次，是否全部为 True：{every}）",
+        ),
     )

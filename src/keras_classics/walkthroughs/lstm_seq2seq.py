@@ -14,7 +14,7 @@ from keras_classics.walkthroughs import _seq2seq
 def explain(config: Config, context: Context):
     """The walkthrough: parsing, token tables, shapes, teacher forcing, the models."""
     source = context.source
-    from keras_classics.explaining import Section, summary_text
+    from keras_classics.explaining import Section, say, summary_text
 
     pairs = fra_eng.load_pairs(source, config.num_samples, config.data_path, "skip", config.seed)
     yield from _seq2seq.explain_data(pairs, pad_with_space=True)
@@ -33,8 +33,16 @@ def explain(config: Config, context: Context):
     yield Section(
         "Inference: the same layers as an encoder model and a one-step decoder model",
         "预测：同样的层组成编码器模型和单步解码器模型",
-        summary_text(encoder_model) + "\n\n" + summary_text(decoder_model) + "\n"
-        "decode_sequence: states = encoder_model(sentence); target = '\\t'; repeat: "
-        "probabilities, h, c = decoder_model(target, states); append the argmax character; "
-        "stop at '\\n' or after max_decoder_seq_length characters.",
+        summary_text(encoder_model)
+        + "\n\n"
+        + summary_text(decoder_model)
+        + "\n"
+        + say(
+            "decode_sequence: states = encoder_model(sentence); target = '\\t'; repeat: "
+            "probabilities, h, c = decoder_model(target, states); append the argmax character; "
+            "stop at '\\n' or after max_decoder_seq_length characters.",
+            "decode_sequence：states = encoder_model(sentence)；target = '\\t'；然后循环："
+            "probabilities, h, c = decoder_model(target, states)，把概率最大（argmax）的字符追加"
+            "到结果后面；遇到结束符 '\\n' 或者超过 max_decoder_seq_length 个字符时停止。",
+        ),
     )

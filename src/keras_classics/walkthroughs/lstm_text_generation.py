@@ -13,7 +13,7 @@ from keras_classics.registry import Context
 def explain(config: Config, context: Context):
     """The walkthrough: the character table, the windows and next characters, shapes, model."""
     source = context.source
-    from keras_classics.explaining import Section, array_text, summary_text
+    from keras_classics.explaining import Section, array_text, say, summary_text
 
     text = text_corpus.load(source, config.text_path, min_chars=600_893, seed=config.seed)
     text = text.lower()
@@ -32,19 +32,28 @@ def explain(config: Config, context: Context):
         "character after each (next_chars)",
         f"构造训练数据：每隔 {config.step} 个字符取 {config.maxlen} 个字符（sentences），"
         "以及其后的下一个字符（next_chars）",
-        "\n".join(rows) + f"\nEvery window has exactly {config.maxlen} characters: '\\n' is one "
-        "character, printed as two.",
+        "\n".join(rows)
+        + "\n"
+        + say(
+            f"Every window has exactly {config.maxlen} characters: '\\n' is one character, "
+            "printed as two.",
+            f"每个窗口都正好是 {config.maxlen} 个字符：看起来好像不一样长，是因为 '\\n' 实际上是"
+            "一个字符，打印出来却是两个字符。",
+        ),
     )
     count = text_corpus.count_windows(len(text), config.maxlen, config.step)
     x0, y0 = text_corpus.one_hot(sentences[:1], next_chars[:1], char_indices)
+    columns, column = [int(i) for i in x0[0, :3].argmax(axis=1)], int(y0[0].argmax())
     yield Section(
         "One-hot encoding: shapes, and the first window's first rows",
         "one-hot 编码后的形状，以及第一个窗口的前几行",
         f"nb sequences: {count}\nx.shape {(count, config.maxlen, len(chars))}\n"
         f"y.shape {(count, len(chars))}\n"
-        f"x[0][:3] ({sentences[0][:3]!r}, True at columns "
-        f"{[int(i) for i in x0[0, :3].argmax(axis=1)]}):\n{array_text(x0[0, :3].astype(int))}"
-        f"y[0] ({next_chars[0]!r}, True at column {int(y0[0].argmax())})",
+        f"x[0][:3] ({sentences[0][:3]!r}, "
+        + say(f"True at columns {columns}", f"第 {columns} 列为 True")
+        + f"):\n{array_text(x0[0, :3].astype(int))}y[0] ({next_chars[0]!r}, "
+        + say(f"True at column {column}", f"第 {column} 列为 True")
+        + ")",
     )
     yield Section(
         "The model",
