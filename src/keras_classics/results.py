@@ -124,7 +124,7 @@ def row_of(run: runs.Run) -> dict[str, Any] | None:
         "status": "measured" if run.status == "finished" else "partial",
         "documented": info["documented"],
         "measured": {k: round(v, 4) for k, v in measured.items()},
-        "key": f"{prefix}{key[0]} {key[1]:.4f}" if key else "",
+        "key": f"{prefix}{key[0]} {_number(key[1])}" if key else "",
         "data": recorded["data"],
         "epochs": f"{info['epochs']}/{info['epochs_planned']}",
         "wall": info["wall"],
@@ -134,6 +134,11 @@ def row_of(run: runs.Run) -> dict[str, Any] | None:
         "command": recorded["command"],
         "run": run.path.name,
     }
+
+
+def _number(value: float) -> str:
+    """Four decimals, or four significant digits for a small value (an MSE of 2.3e-05)."""
+    return f"{value:.4f}" if abs(value) >= 0.01 or value == 0 else f"{value:.4g}"
 
 
 def absent_row(example: registry.Example, source: DataSource) -> dict[str, Any] | None:
