@@ -33,10 +33,12 @@ def test_explain_headings_in_chinese(name, capsys):
     assert headings and all(HAN.search(heading) for heading in headings)
 
 
-def test_explain_with_real_files_absent_falls_back_and_says_so(capsys, tmp_path):
+def test_explain_with_real_files_absent_falls_back_and_says_so_briefly(capsys, tmp_path):
     assert main(["explain", "mnist_mlp", "--data-dir", str(tmp_path)]) == 0
-    first = capsys.readouterr().out.splitlines()[0]
-    assert first.startswith("data: synthetic (real data not found offline") and "mnist.npz" in first
+    first, *why = capsys.readouterr().out.split("\n\n")[0].splitlines()
+    assert first == "data: synthetic (real data not found offline)"  # the details come below
+    assert why and all(line.startswith("  ") and len(line) <= 100 for line in why)
+    assert "mnist.npz" in " ".join(why) and str(tmp_path) in " ".join(why)
 
 
 def test_explain_with_a_malformed_real_file_is_an_error_not_a_fallback(capsys, tmp_path):
