@@ -64,7 +64,8 @@ def explain(config: Config, context: Context):
         "The first training review and its n-grams (ngram_range = 2, then 3)",
         "x_train 中的第一个句子及其 ngram（ngram_range = 2 和 3）",
         say("read from ", "读自 ")
-        + f"{imdb.describe_origin(source)}\n{first}\n"
+        + say(imdb.describe_origin(source), imdb.describe_origin(source, "zh"))
+        + f"\n{first}\n"
         + say(
             f"{len(bigrams)} bigrams, the first {min(SHOWN, len(bigrams))} in sorted order (the "
             "seed printed the whole set, in the set's own order):\n",

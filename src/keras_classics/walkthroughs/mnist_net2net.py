@@ -159,6 +159,8 @@ def explain(config: Config, context: Context):
         "deeper_random_init": make_deeper_student(teacher, config, "random-init"),
         "deeper_net2deeper": deeper,
     }
+    sample = x_test[:200]
+    caption, table = function_check(teacher, students, sample).split("\n", 1)
     yield Section(
         "Do the students compute the teacher's function? (untrained teacher, test images)",
         "学生网络与教师网络的输出是否一致？（未训练的教师网络，测试图片）",
@@ -168,5 +170,10 @@ def explain(config: Config, context: Context):
             "net2wider 和 net2deeper 一开始就与教师网络的函数相同（预测只差一点噪音）；"
             "random-pad 和 random-init 则不同：\n",
         )
-        + function_check(teacher, students, x_test[:200]),
+        + say(
+            caption,
+            f"训练之前，在 {len(sample)} 张测试图片上比较学生网络与教师网络的预测",
+        )
+        + "\n"
+        + table,
     )
