@@ -173,7 +173,9 @@ def test_explain_shows_the_seeds_two_tables_in_its_order(tmp_path):
     config = cam.Config()  # no finished run under tmp_path: the untrained network
     sections = list(explain(cam, config, DataSource(kind="synthetic"), runs_dir=tmp_path))
     modified, original = sections[0].body, sections[1].body
-    names = [line.split()[0] for line in modified.splitlines()[1:9]]
+    lines = modified.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("Layer (type)"))
+    names = [line.split()[0] for line in lines[header + 1 : header + 9]]
     # The seed's rows: ..., avg_pool, up_sampling2d_1, fc1000, predictions_2.
     assert names[4:] == ["avg_pool", "up_sampling2d", "predictions", "predictions_2"]
     assert "total 27,685,712 | trainable 27,632,592 | non-trainable 53,120" in modified

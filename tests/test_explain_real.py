@@ -8,6 +8,9 @@ on the backend, so they run on JAX only.
 
 from __future__ import annotations
 
+import ast
+import re
+
 import pytest
 
 from keras_classics.cli import main
@@ -30,11 +33,26 @@ SEED_QA2_WORD_INDEX = (
 )
 
 
-def explain(capsys, name: str, data_dir) -> str:
+def explain(capsys, name: str, data_dir, first: str = "data: real") -> str:
     assert main(["explain", name, "--data-dir", str(data_dir)]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == "data: real", out.splitlines()[0]
+    assert out.splitlines()[0] == first, out.splitlines()[0]
     return out
+
+
+def test_mnist_walkthroughs_show_the_real_test_images_where_training_images_are_absent(
+    capsys, shared_data
+):
+    stand_in = (
+        f"data: real; {shared_data / 'mnist'} lacks train-images-idx3-ubyte.gz: its 10,000 real "
+        "test images stand in for the training images (its 60,000 training labels are there); "
+        "`train` needs the training images"
+    )
+    out = explain(capsys, "mnist_denoising_autoencoder", shared_data, first=stand_in)
+    # The seed's picture: its first digits are MNIST's test labels in the picture's layout.
+    lines = out.split("digits on the 30 lines of the 10x30 picture (test labels):\n")[1].split()
+    assert lines[:4] == [*["721313789369547995185459598301"] * 3, "041472374314679515089390723994"]
+    assert "x_train.shape (1000, 28, 28, 1)  x_test.shape (300, 28, 28, 1)" in out
 
 
 def flat(text: str) -> str:
@@ -61,6 +79,12 @@ def test_babi_rnn_prints_the_seeds_word_index_and_one_hot_answer(capsys, shared_
     assert SEED_QA2_WORD_INDEX in out
     assert flat("5 35 9 31 29 16 1] [ 7 20 29 15 2]") in flat(out)
     assert flat("[0. 0. 0. 0. 0. 0. 0. 0. 0. 0. 0. 0. 0. 0. 0. 0. 1. 0.") in flat(out)
+    # Why categorical_crossentropy here and the sparse one in babi_memnn: the answers' form.
+    assert "a row of 36 zeros with a 1 at the answer's id (16, 'garden')" in out
+    assert "babi_memnn keeps each answer as its word id, an integer" in out
+    dense = out.split("categorical_crossentropy(y[:3], p)")[1].split("=")[1].splitlines()[0]
+    sparse = out.split("sparse_categorical_crossentropy(y[:3].argmax(1), p) =")[1].splitlines()[0]
+    assert dense.strip() == sparse.strip() and len(dense.split()) == 3  # the same numbers
     for line in ("x.shape = (1000, 552)", "xq.shape = (1000, 5)", "y.shape = (1000, 36)"):
         assert line in out
     assert "total 131,636" in out
@@ -95,3 +119,16 @@ def test_imdb_decodes_the_shared_reviews_and_says_where_they_come_from(capsys, s
     assert "aclImdb, encoded with the word index" in out
     assert "{(4, 9), (4, 1), (1, 4), (9, 4)}" in out  # the seed's ngram_range = 2 example
     assert "total 1,000,051" in out
+    # The seed's "why" table: the first review's n-grams with their ids, bigrams then trigrams.
+    first = ast.literal_eval(
+        out.split("x_train[0] is not the seed's first review\n")[1].splitlines()[0]
+    )
+    counts = re.search(r"why: the first 12 of its (\d+) bigrams and the first 12 of its (\d+)", out)
+    assert counts and counts.groups() == (str(len(first) - 1), str(len(first) - 2))
+    table = out.split("in the order they are appended, with their ids:\n")[1].split("\n\n")[0]
+    rows = [line.rsplit(":", 1) for line in table.splitlines()]
+    grams = [tuple(first[i : i + n]) for n in (2, 3) for i in range(12)]
+    assert [ast.literal_eval(gram) for gram, _ in rows] == grams
+    assert all(int(number) > 20000 for _, number in rows)  # after the words' ids
+    assert re.search(r"^\d+ bigrams, the first 12 in sorted order", out, re.MULTILINE)
+    assert "x_train shape: (500, 400)\nx_test shape: (500, 400)" in out

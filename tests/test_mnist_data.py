@@ -10,7 +10,7 @@ import pytest
 
 from keras_classics.datasets import DataSource, cache, mnist, synthetic_digits
 from keras_classics.datasets.idx import read_idx
-from keras_classics.errors import DataError
+from keras_classics.errors import DataError, MissingDataError
 
 pytestmark = pytest.mark.backend_free  # numpy and files only: run in the jax pass
 
@@ -115,6 +115,21 @@ def test_counts_mean_the_first_n_of_real_and_synthetic_data(tmp_path, shared_dat
     assert len(x) == len(y) == 100 and len(x_test) == len(y_test) == 10000
     (x, y), (x_test, y_test) = mnist.load("fashion_mnist", DataSource(kind="synthetic"), 100, 30)
     assert x.shape == (100, 28, 28) and len(y) == 100 and x_test.shape == (30, 28, 28)
+
+
+def test_the_test_images_stand_in_for_absent_training_images_for_explain_only(shared_data):
+    source = DataSource(data_dir=shared_data, offline=True)  # test files + training labels
+    with pytest.raises(MissingDataError, match="lacks train-images-idx3-ubyte.gz"):
+        mnist.load("mnist", source)  # what train reads: still an error
+    ((x, y), (x_test, y_test)), stand_in = mnist.load_available("mnist", source, 0, 300)
+    assert x.shape == (10000, 28, 28) and x_test.shape == (300, 28, 28)
+    np.testing.assert_array_equal(x[:300], x_test)  # the test split, in both places
+    assert y_test[:3].tolist() == [7, 2, 1]
+    assert stand_in == mnist.StandIn(
+        shared_data / "mnist", ("train-images-idx3-ubyte.gz",), 60000, 10000
+    )
+    whole = DataSource(kind="synthetic")  # nothing stands in where nothing is missing
+    assert mnist.load_available("mnist", whole, 10, 10)[1] is None
 
 
 def test_missing_file_offline_names_file_url_hash_and_remedy(tmp_path):

@@ -196,7 +196,8 @@ def test_explain_shows_the_seeds_three_summaries_then_weights_before_and_after()
     assert "teacher: total 238,986" in bodies[1]
     assert "wider_net2wider: total 477,898" in bodies[2]
     assert "deeper_net2deeper: total 280,074" in bodies[3]
-    widened = {line.split()[0]: line.split("->")[1].strip() for line in bodies[5].splitlines()[2:]}
+    rows = [line for line in bodies[5].splitlines() if "->" in line]
+    widened = {line.split()[0]: line.split("->")[1].strip() for line in rows}
     assert widened == {
         "conv1": "(3, 3, 1, 128)  (128,)",
         "conv2": "(3, 3, 128, 64)  (64,)",
@@ -206,5 +207,5 @@ def test_explain_shows_the_seeds_three_summaries_then_weights_before_and_after()
     deepened = bodies[6]
     assert "  conv2-deeper  -" in deepened and "teacher layers copied unchanged: True" in deepened
     assert "fc1-deeper kernel is the identity matrix: True, bias zero: True" in deepened
-    check = {line.split()[0]: line.split() for line in bodies[7].splitlines()[2:]}
+    check = {line.split()[0]: line.split() for line in bodies[7].splitlines()[3:]}
     assert check["deeper_net2deeper"][1:] == ["0.00e+00", "100.00%"]  # the same function

@@ -10,6 +10,7 @@ import dataclasses
 import io
 import shutil
 import tempfile
+import textwrap
 import time
 from pathlib import Path
 from types import ModuleType
@@ -287,31 +288,55 @@ def data_status(options: Options) -> str:
 
 # -- explain ------------------------------------------------------------------------------------
 def explain(name: str, options: Options, lang: str) -> str:
-    """The example's walkthrough; real data if present, else the synthetic twin (said first)."""
+    """The example's walkthrough; real data if present, else the synthetic twin.
+
+    The first line says which data it ran on, short, and what the walkthrough's `Lead`s say a
+    reader must know first (random weights, stand-in images); why the real data was not found
+    comes on the lines after it.
+    """
     module = registry.load(name)
     walkthrough = registry.walkthrough(name)
     config = resolve_config(module, options)
-    training.seed_everything(config.seed)
     context = options.context()
     source = context.source
-    note = f"data: {source.kind}"
+    note, details = f"data: {source.kind}", ""
     example = registry.spec(name)
     if not source.synthetic and example.builtin_data:
         note = f"data: {example.dataset}, made by the example as in the original"
+
+    def run(where: registry.Context) -> list:
+        # Each attempt starts afresh: layer names numbered from 0, the same random draws.
+        keras.backend.clear_session()
+        training.seed_everything(config.seed)
+        return list(walkthrough.explain(config, where))
+
     printed = io.StringIO()  # what the example prints on the way comes after the first line
     with contextlib.redirect_stdout(printed):
         if options.data is None and not source.synthetic:
             # explain never downloads: real files if present, otherwise the twin.
             offline = dataclasses.replace(context, source=dataclasses.replace(source, offline=True))
             try:
-                sections = list(walkthrough.explain(config, offline))
+                items = run(offline)
             except MissingDataError as error:  # a corrupt file stays an error
-                note = f"data: synthetic (real data not found offline: {error})"
-                synthetic = dataclasses.replace(source, kind="synthetic")
-                sections = list(
-                    walkthrough.explain(config, dataclasses.replace(context, source=synthetic))
+                note = "data: synthetic (real data not found offline)"
+                details = "\n".join(
+                    textwrap.wrap(
+                        str(error),
+                        width=100,
+                        initial_indent="  ",
+                        subsequent_indent="    ",
+                        break_long_words=False,
+                        break_on_hyphens=False,
+                    )
                 )
+                printed.seek(0)  # what the failed attempt printed is not shown
+                printed.truncate()
+                synthetic = dataclasses.replace(source, kind="synthetic")
+                items = run(dataclasses.replace(context, source=synthetic))
         else:
-            sections = list(walkthrough.explain(config, context))
+            items = run(context)
+    leads = [item.in_language(lang) for item in items if isinstance(item, explaining.Lead)]
+    sections = [item for item in items if isinstance(item, explaining.Section)]
+    head = "; ".join([note, *leads]) + (f"\n{details}" if details else "")
     extra = printed.getvalue().strip()
-    return "\n\n".join(part for part in (note, extra, explaining.render(sections, lang)) if part)
+    return "\n\n".join(part for part in (head, extra, explaining.render(sections, lang)) if part)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import io
-from collections.abc import Iterable
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -68,6 +70,18 @@ class Section:
         return in_language(self.text, "en")
 
     def body_in(self, lang: str) -> str:
+        return in_language(self.text, lang)
+
+
+@dataclasses.dataclass(frozen=True)
+class Lead:
+    """What a reader must know before anything else (the network's weights are random, the test
+    images stand in for the training images): a walkthrough may yield it, anywhere among its
+    sections, and `explain` prints it on the output's first line, after the data note."""
+
+    text: str | Text
+
+    def in_language(self, lang: str) -> str:
         return in_language(self.text, lang)
 
 
@@ -137,3 +151,67 @@ def ascii_image(image: np.ndarray) -> str:
     ramp = " .:-=+*#%@"
     indices = np.clip((values * (len(ramp) - 1)).round().astype(int), 0, len(ramp) - 1)
     return "\n".join("".join(ramp[i] * 2 for i in row) for row in indices)
+
+
+def _snake_case(name: str) -> str:
+    """A layer class's name as Keras 3 names its instances: Conv2D -> conv2d, LSTM -> lstm."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def _with_inner_layers(layers):
+    """Each layer, followed by the layers inside it (a wrapper's layer, a nested model's)."""
+    for layer in layers:
+        yield layer, True
+        inner = getattr(layer, "layer", None)
+        inner = [inner] if inner is not None else getattr(layer, "layers", [])
+        for nested, _ in _with_inner_layers(inner):
+            yield nested, False
+
+
+def automatic_names(model) -> tuple[list[str], list[str]]:
+    """(the names Keras gave the automatically named layers that `model`'s summary shows, in
+    order; the names they get when the model is the first one built in its process). A name is
+    automatic when it is the layer class's snake-case name, alone or with a number (dense,
+    dense_3); layers inside a wrapper or a nested model take numbers too, unshown."""
+    printed, fresh, seen = [], [], Counter()
+    for layer, shown in _with_inner_layers(model.layers):
+        base = _snake_case(type(layer).__name__)
+        if re.fullmatch(rf"{re.escape(base)}(_\d+)?", layer.name):
+            if shown:
+                printed.append(layer.name)
+                fresh.append(base if not seen[base] else f"{base}_{seen[base]}")
+            seen[base] += 1
+    return printed, fresh
+
+
+def names_note(model, seed_names: Sequence[str], shown: int = 3) -> Text:
+    """The note under a summary whose automatic layer names differ from the seed's, worded from
+    the names the summary shows: Keras 3 leaves the first layer of a kind unnumbered (dense,
+    dense_1) where the seed's Keras 2 counted from 1 (dense_1, dense_2), and the numbers go on
+    from the layers made before in the same process.
+
+    Args:
+        model: the model whose summary is printed.
+        seed_names: the seed's names for its automatically named layers, in order.
+        shown: how many pairs the note quotes.
+    """
+    printed, fresh = automatic_names(model)
+    ours, theirs = ", ".join(printed[:shown]), ", ".join(seed_names[:shown])
+    if printed == fresh:
+        return say(
+            f"(Keras 3 numbers automatic layer names from 0 ({ours}) where the seed's Keras 2 "
+            f"printed {theirs}; layer order, output shapes and parameter counts are the seed's.)",
+            f"（Keras 3 的自动层名从 0 开始编号（{ours}），而原文的 Keras 2 打印的是 {theirs}；"
+            "层的顺序、输出 shape 和参数个数都与原文一致。）",
+        )
+    return say(
+        f"(Keras 3 numbers automatic layer names across the whole process, so after the layers "
+        f"made before this model its layers are {ours} (built first they would be "
+        f"{', '.join(fresh[:shown])}); the seed's Keras 2 printed {theirs}; layer order, output "
+        "shapes and parameter counts are the seed's.)",
+        f"（Keras 3 的自动层名在整个进程内连续编号，这个模型之前已经建过别的层，所以这里是 {ours}"
+        f"（先建这个模型的话是 {', '.join(fresh[:shown])}）；原文的 Keras 2 打印的是 {theirs}；"
+        "层的顺序、输出 shape 和参数个数都与原文一致。）",
+    )

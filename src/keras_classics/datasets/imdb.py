@@ -213,14 +213,21 @@ def _review_id(path: Path) -> tuple[int, str]:
 
 
 # -- loading ------------------------------------------------------------------------------------
-def describe_origin(source: DataSource) -> str:
-    """Which reviews `load` reads, for the walkthrough (the order differs between sources)."""
+def describe_origin(source: DataSource, lang: str = "en") -> str:
+    """Which reviews `load` reads, for the walkthrough (the order differs between sources), in
+    English or, with lang="zh", in Chinese."""
+    zh = lang == "zh"
     if source.synthetic:
-        return "the synthetic twin (generated reviews)"
+        return "合成数据（生成的评论）" if zh else "the synthetic twin (generated reviews)"
     npz = cache.find(IMDB_NPZ, source)
     folder = find_aclimdb(source) if npz is None else None
     if folder is None:
-        return "imdb.npz (the order the seed printed)"
+        return "imdb.npz（原文打印的顺序）" if zh else "imdb.npz (the order the seed printed)"
+    if zh:
+        return (
+            f"{folder}，用单词索引编码：与 imdb.npz 的整数编码相同，但评论的顺序不同，所以 "
+            "x_train[0] 不是原文的第一条评论"
+        )
     return (
         f"{folder}, encoded with the word index: the same integer encoding as imdb.npz, but "
         "another review order, so x_train[0] is not the seed's first review"

@@ -16,7 +16,7 @@ import numpy as np
 from keras_classics.datasets import cache, synthetic_digits
 from keras_classics.datasets.idx import read_idx
 from keras_classics.datasets.source import DataSource
-from keras_classics.errors import DataError, UserError
+from keras_classics.errors import DataError, MissingDataError, UserError
 
 Arrays = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
@@ -85,6 +85,61 @@ def load(dataset: str, source: DataSource, train_count: int = 0, test_count: int
         )
     (x_train, y_train), (x_test, y_test) = _load_real(dataset, source)
     return _first((x_train, y_train), train_count), _first((x_test, y_test), test_count)
+
+
+@dataclasses.dataclass(frozen=True)
+class StandIn:
+    """What `load_available` put where the training images were missing.
+
+    Attributes:
+        folder: the --data-dir folder holding MNIST's test files.
+        missing: the IDX files it lacks.
+        train_labels: how many training labels it holds (0 without train-labels-idx1-ubyte.gz).
+        test_images: how many test images stand in for the training images.
+    """
+
+    folder: Path
+    missing: tuple[str, ...]
+    train_labels: int
+    test_images: int
+
+
+def load_available(
+    dataset: str, source: DataSource, train_count: int = 0, test_count: int = 0
+) -> tuple[Arrays, StandIn | None]:
+    """What `explain` shows: `load`'s arrays, or, where a --data-dir folder holds MNIST's test
+    files but not the training images (as ../shared/data/mnist does), the real test split in
+    both places, with what stood in for what. Training never calls this: `load` stays an error
+    without the training images.
+
+    Raises:
+        The errors of `load`, when the test files are not there either.
+    """
+    try:
+        return load(dataset, source, train_count, test_count), None
+    except MissingDataError:
+        folder = test_folder(source) if dataset == "mnist" and not source.synthetic else None
+        if folder is None:
+            raise
+    test = (read_idx(folder / IDX_NAMES[2]), read_idx(folder / IDX_NAMES[3]))
+    if test[0].ndim != 3 or test[1].ndim != 1 or len(test[0]) != len(test[1]):
+        raise DataError(f"{folder}: test images {test[0].shape} and labels {test[1].shape} differ")
+    labels = folder / IDX_NAMES[1]
+    stand_in = StandIn(
+        folder=folder,
+        missing=tuple(name for name in IDX_NAMES if not (folder / name).is_file()),
+        train_labels=len(read_idx(labels)) if labels.is_file() else 0,
+        test_images=len(test[0]),
+    )
+    return (_first(test, train_count), _first(test, test_count)), stand_in
+
+
+def test_folder(source: DataSource) -> Path | None:
+    """The first --data-dir folder with MNIST's two test files (images and labels), if any."""
+    for folder in source.folders("mnist"):
+        if all((folder / name).is_file() for name in IDX_NAMES[2:]):
+            return folder
+    return None
 
 
 def _first(split: tuple[np.ndarray, np.ndarray], count: int) -> tuple[np.ndarray, np.ndarray]:

@@ -132,9 +132,14 @@ def scale(images: np.ndarray) -> np.ndarray:
 
 def load_data(config: Config, source: DataSource) -> Data:
     """MNIST scaled to [-1, 1], as the original."""
-    (x_train, y_train), (x_test, y_test) = mnist.load(
-        config.dataset, source, config.train_samples, config.test_samples
+    return from_arrays(
+        config, mnist.load(config.dataset, source, config.train_samples, config.test_samples)
     )
+
+
+def from_arrays(config: Config, arrays: mnist.Arrays) -> Data:
+    """The data prepared from MNIST's uint8 arrays, as `mnist.load` returns them."""
+    (x_train, y_train), (x_test, y_test) = arrays
     x_train, y_train = training.limit((x_train, y_train), config.train_samples)
     x_test, y_test = training.limit((x_test, y_test), config.test_samples)
     return Data((scale(x_train), y_train), (scale(x_test), y_test), DataSpec())

@@ -78,9 +78,14 @@ def prepare(images: np.ndarray, labels: np.ndarray, spec: DataSpec = DataSpec())
 
 def load_data(config: Config, source: DataSource) -> Data:
     """MNIST (or Fashion-MNIST) prepared as the original did."""
-    (x_train, y_train), (x_test, y_test) = mnist.load(
-        config.dataset, source, config.train_samples, config.test_samples
+    return from_arrays(
+        config, mnist.load(config.dataset, source, config.train_samples, config.test_samples)
     )
+
+
+def from_arrays(config: Config, arrays: mnist.Arrays) -> Data:
+    """The data prepared from MNIST's uint8 arrays, as `mnist.load` returns them."""
+    (x_train, y_train), (x_test, y_test) = arrays
     train = prepare(x_train, y_train)
     test = prepare(x_test, y_test)
     return Data(train=train, test=test, spec=DataSpec())

@@ -102,9 +102,14 @@ def corrupt(images: np.ndarray, rng: np.random.RandomState, mean: float, std: fl
 
 def load_data(config: Config, source: DataSource) -> Data:
     """Clean images (N, 28, 28, 1) in [0, 1] and their noisy copies; labels are not used."""
-    (x_train, _), (x_test, y_test) = mnist.load(
-        config.dataset, source, config.train_samples, config.test_samples
+    return from_arrays(
+        config, mnist.load(config.dataset, source, config.train_samples, config.test_samples)
     )
+
+
+def from_arrays(config: Config, arrays: mnist.Arrays) -> Data:
+    """The data prepared from MNIST's uint8 arrays, as `mnist.load` returns them."""
+    (x_train, _), (x_test, y_test) = arrays
     spec = DataSpec()
     clean = [x.reshape((-1, *spec.image_shape)).astype("float32") / 255 for x in (x_train, x_test)]
     # One generator, train noise first: the original's np.random.seed(1337) draw order.

@@ -72,9 +72,14 @@ class Data:
 
 def load_data(config: Config, source: DataSource) -> Data:
     """MNIST as (N, 784) float32 in [0, 1] with one-hot labels, as the original prepared it."""
-    (x_train, y_train), (x_test, y_test) = mnist.load(
-        config.dataset, source, config.train_samples, config.test_samples
+    return from_arrays(
+        config, mnist.load(config.dataset, source, config.train_samples, config.test_samples)
     )
+
+
+def from_arrays(config: Config, arrays: mnist.Arrays) -> Data:
+    """The data prepared from MNIST's uint8 arrays, as `mnist.load` returns them."""
+    (x_train, y_train), (x_test, y_test) = arrays
     spec = DataSpec()
 
     def prepare(images: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

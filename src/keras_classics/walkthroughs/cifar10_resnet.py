@@ -38,40 +38,46 @@ def explain(config: Config, context: Context):
     """The walkthrough: shapes, the ResNet20 summary, other depths, and who controls the
     learning rate when LearningRateScheduler and ReduceLROnPlateau are used together."""
     source = context.source
-    from keras_classics.explaining import Section, layer_table, parameter_line
+    from keras_classics.explaining import Section, layer_table, names_note, parameter_line, say
 
+    model = build_model(config)  # built first: its layers are numbered as if it were alone
     count = 1000 if source.synthetic else 0
     small = dataclasses.replace(config, train_samples=count, test_samples=count // 5)
     data = load_data(small, source)
     (_, y_raw), _ = cifar10.load(source, count, count // 5)
-    note = f" (synthetic twin: first {count} generated)" if source.synthetic else ""
     body = (
-        f"x_train shape: {data.train[0].shape}\n{len(data.train[0])} train samples\n"
+        say(
+            "A convolutional network recognising CIFAR-10's images; the example also shows the "
+            "callbacks ModelCheckpoint, LearningRateScheduler and ReduceLROnPlateau.\n",
+            "该代码的功能是用卷积神经网络进行图像识别，数据集是 cifar10；同时演示了回调函数 "
+            "ModelCheckpoint、LearningRateScheduler、ReduceLROnPlateau 的用法。\n",
+        )
+        + f"x_train shape: {data.train[0].shape}\n{len(data.train[0])} train samples\n"
         f"{len(data.test[0])} test samples\ny_train shape: {y_raw.shape}"
     )
     if data.pixel_mean is not None:
-        body += (
-            f"\nper-pixel mean subtracted (mean image {data.pixel_mean.shape}, values "
-            f"{data.pixel_mean.min():.3f}-{data.pixel_mean.max():.3f})"
+        body += "\n" + say(
+            f"per-pixel mean subtracted (mean image {data.pixel_mean.shape}, values "
+            f"{data.pixel_mean.min():.3f}-{data.pixel_mean.max():.3f})",
+            f"减去了逐像素的均值（均值图像 {data.pixel_mean.shape}，取值 "
+            f"{data.pixel_mean.min():.3f}-{data.pixel_mean.max():.3f}）",
         )
+    synthetic = source.synthetic
     yield Section(
-        "Input data shapes" + note,
-        "输入数据的 shape" + ("（合成数据）" if source.synthetic else ""),
+        "Input data shapes" + (f" (synthetic twin: first {count} generated)" if synthetic else ""),
+        "输入数据的 shape" + (f"（合成数据：生成了前 {count} 张）" if synthetic else ""),
         body,
     )
-    model = build_model(config)
     yield Section(
         f"The default network: ResNet{config.depth}v{config.version} (n={config.n})",
-        f"默认的神经网络结构：ResNet{config.depth}v{config.version}",
+        f"默认的神经网络结构：ResNet{config.depth}v{config.version}（n={config.n}）",
         f'Model: "{model.name}"\n{layer_table(model)}\n{parameter_line(model)}\n'
-        "(Keras 3 numbers automatic layer names from 0 (conv2d, batch_normalization, add) where "
-        "the seed's Keras 2 printed conv2d_1, batch_normalization_1, add_1; layer order, output "
-        "shapes, connections and parameter counts are the seed's.)",
+        + names_note(model, ("input_1", "conv2d_1", "batch_normalization_1", "activation_1")),
     )
     others = [dataclasses.replace(config, version=v, n=n) for v, n in ((1, 5), (2, 2))]
     yield Section(
         "Other depths: 6n+2 for v1, 9n+2 for v2 (--set version=2 --set n=2)",
-        "其他深度：v1 为 6n+2，v2 为 9n+2",
+        "其他深度：v1 为 6n+2，v2 为 9n+2（--set version=2 --set n=2）",
         "\n".join(parameter_line(build_model(other)) for other in others),
     )
     # The original's lr_schedule printed 'Learning rate: ' at every epoch's start; the rate
@@ -83,8 +89,13 @@ def explain(config: Config, context: Context):
         "lr_schedule：LearningRateScheduler 在每个 epoch 开始时设置的学习率",
         "epoch  Learning rate\n"
         + "\n".join(f"{e:>5}  {lr_schedule(e, config):.4g}" for e in shown if 0 <= e <= last)
-        + f"\n(epochs counted from 0, as Keras passes them to the schedule; every epoch not "
-        f"shown has the rate of the one above it; {config.epochs} epochs)",
+        + "\n"
+        + say(
+            f"(epochs counted from 0, as Keras passes them to the schedule; every epoch not "
+            f"shown has the rate of the one above it; {config.epochs} epochs)",
+            f"（epoch 从 0 开始计数，和 Keras 传给 schedule 的一样；没有列出的 epoch 与上一行的学习率"
+            f"相同；共 {config.epochs} 个 epoch）",
+        ),
     )
     # Validation loss improving for 3 epochs and then flat: ReduceLROnPlateau fires after
     # `patience` epochs without improvement, and the scheduler undoes it at the next start.
@@ -93,7 +104,19 @@ def explain(config: Config, context: Context):
     yield Section(
         "Both callbacks together (real callbacks, validation loss held flat after epoch 3)",
         "两个回调同时使用（验证损失第 3 个 epoch 后不再下降）：ReduceLROnPlateau 没有机会起作用",
-        log.table()
-        + "\nReduceLROnPlateau lowers the rate at an epoch's end, LearningRateScheduler sets the "
-        "schedule's value again when the next epoch begins: the scheduler is in control.",
+        say(
+            "ReduceLROnPlateau and LearningRateScheduler can both set the learning rate; used "
+            "together, what happens? A log of the rate, epoch by epoch:\n",
+            "按说 ReduceLROnPlateau 和 LearningRateScheduler 都可以调整学习率，但是两个同时用就很"
+            "奇怪，下面打印一下每个 epoch 的学习率：\n",
+        )
+        + log.table()
+        + "\n"
+        + say(
+            "ReduceLROnPlateau lowers the rate at an epoch's end, LearningRateScheduler sets the "
+            "schedule's value again when the next epoch begins: the scheduler is in control.",
+            "ReduceLROnPlateau 在一个 epoch 结束时降低学习率，LearningRateScheduler 在下一个 epoch "
+            "开始时又把它设回 schedule 的值：在这个演示中，ReduceLROnPlateau 没有机会起到作用，实际"
+            "学习率被 LearningRateScheduler 掌控了。",
+        ),
     )

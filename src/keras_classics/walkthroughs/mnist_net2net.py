@@ -3,20 +3,19 @@ order."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import keras
 import numpy as np
 
 from keras_classics.examples.mnist_net2net import (
     Config,
     build_model,
+    from_arrays,
     function_check,
-    load_data,
     make_deeper_student,
     make_wider_student,
 )
 from keras_classics.registry import Context
+from keras_classics.walkthroughs import _mnist
 
 
 def _shapes(model: keras.Model, names) -> str:
@@ -51,46 +50,75 @@ def explain(config: Config, context: Context):
     after) and copying into the deeper one; then the function-preservation check (an untrained
     teacher: no training)."""
     source = context.source
-    from keras_classics.explaining import Section, summary_text
+    from keras_classics.explaining import Section, say, summary_text
 
-    quick = dataclasses.replace(
-        config, train_samples=config.train_samples or 1000, test_samples=config.test_samples or 500
+    arrays, lead = _mnist.load(
+        config, source, config.train_samples or 1000, config.test_samples or 500
     )
-    data = load_data(quick, source)
+    yield from lead
+    data = from_arrays(config, arrays)
     (x_train, y_train), (x_test, y_test) = data.train, data.test
-    note = " (synthetic twin)" if source.synthetic else ""
+    en, zh = _mnist.heading_note(source, len(x_train), lead)
     yield Section(
-        "Loading MNIST data (channels_last)" + note,
-        "加载 MNIST 数据（channels_last）" + ("（合成数据）" if source.synthetic else ""),
-        f"x_train shape: {x_train.shape} y_train shape: {y_train.shape}\n"
+        "Loading MNIST data (channels_last)" + en,
+        "加载 MNIST 数据（channels_last）" + zh,
+        say(
+            "The example shows how to make a shallow convolutional network wider and deeper "
+            "without starting its training again.\n",
+            "该程序是介绍如何把一个浅层的卷积神经网络加深、加宽。\n",
+        )
+        + f"x_train shape: {x_train.shape} y_train shape: {y_train.shape}\n"
         f"x_test shape: {x_test.shape} y_test shape {y_test.shape}",
     )
     teacher = build_model(config)
-    yield Section("The teacher network", "先建立一个简单的神经网络", summary_text(teacher))
+    yield Section(
+        "The teacher network",
+        "先建立一个简单的神经网络（教师网络）",
+        summary_text(teacher),
+    )
     rng = np.random.default_rng([config.seed, 2])
     wider = make_wider_student(teacher, config, "net2wider", rng)
     yield Section(
         "Made wider (Net2WiderNet): conv1 and fc1 get more units",
-        "加宽之后的网络：conv1 和 fc1 增加单元",
+        "训练完成后，想办法把它加宽（Net2WiderNet）：conv1 和 fc1 增加单元",
         summary_text(wider),
     )
     deeper = make_deeper_student(teacher, config, "net2deeper")
     yield Section(
         "Made deeper (Net2DeeperNet): conv2-deeper and fc1-deeper inserted",
-        "加深之后的网络：插入 conv2-deeper 和 fc1-deeper",
+        "或者加深（Net2DeeperNet）：插入 conv2-deeper 和 fc1-deeper",
         summary_text(deeper),
     )
     layers = ["conv1", "conv2", "fc1", "fc2"]
     yield Section(
         "Reading the weights: w_conv1, b_conv1 = teacher.get_layer('conv1').get_weights()",
         "获取参数：w_conv1, b_conv1 = teacher_model.get_layer('conv1').get_weights()",
-        "teacher weight shapes (kernel, bias), channels_last kernels (kh, kw, in, out):\n"
+        say(
+            "The example is about adding, changing and reading a network's parameters; first "
+            "reading them.\n",
+            "也就是介绍如何对神经网络参数进行增、改、查；首先是获取参数。\n",
+        )
+        + say(
+            "teacher weight shapes (kernel, bias), channels_last kernels (kh, kw, in, out):\n",
+            "教师网络的参数 shape（kernel, bias），channels_last 的卷积核为 (kh, kw, in, out)：\n",
+        )
         + _shapes(teacher, layers),
     )
     yield Section(
         "Widening: set_weights on conv1 and fc1 (more units), conv2 and fc2 (more inputs)",
         "加宽：用 set_weights 写入 conv1、fc1（更多单元）和 conv2、fc2（更多输入）的新参数",
-        "weight shapes before and after (kernel, bias):\n" + _before_after(teacher, wider, layers),
+        say(
+            "What goes into the new units is free to choose: random values next to the old "
+            "ones (random-pad), or copies of old units with a little noise (net2wider, which "
+            "keeps the function).\n",
+            "至于改成什么数据，可以自由发挥：要么在原来的基础上拼接一些随机的值（random-pad），要么把"
+            "原来的复制一份然后加一些噪音（net2wider，保持网络的函数不变）。\n",
+        )
+        + say(
+            "weight shapes before and after (kernel, bias):\n",
+            "修改前后的参数 shape（kernel, bias）：\n",
+        )
+        + _before_after(teacher, wider, layers),
     )
     kernel = deeper.get_layer("conv2-deeper").get_weights()[0]
     centre = kernel[kernel.shape[0] // 2, kernel.shape[1] // 2]
@@ -101,20 +129,29 @@ def explain(config: Config, context: Context):
         ))
         for name in layers
     )  # fmt: skip
+    identity = bool(np.array_equal(centre, np.eye(len(centre))))
+    zero_taps = bool(np.abs(kernel).sum() == len(centre))
+    fc_identity = bool(np.array_equal(fc_kernel, np.eye(len(fc_kernel))))
     yield Section(
         "Deepening: a new network, the teacher's layers copied, the new layers initialised",
         "加深：新建一个网络，原有层的参数拷贝过去，新增层的参数自由初始化",
-        "weight shapes before and after (kernel, bias):\n"
+        say(
+            "weight shapes before and after (kernel, bias):\n",
+            "修改前后的参数 shape（kernel, bias）：\n",
+        )
         + _before_after(
             teacher, deeper, ["conv1", "conv2", "conv2-deeper", "fc1", "fc1-deeper", "fc2"]
         )  # fmt: skip
-        + f"\nteacher layers copied unchanged: {copied}\n"
-        f"conv2-deeper kernel: centre tap is the identity matrix: "
-        f"{bool(np.array_equal(centre, np.eye(len(centre))))}, other taps all zero: "
-        f"{bool(np.abs(kernel).sum() == len(centre))}\n"
-        f"fc1-deeper kernel is the identity matrix: "
-        f"{bool(np.array_equal(fc_kernel, np.eye(len(fc_kernel))))}, bias zero: "
-        f"{not fc_bias.any()}",
+        + "\n"
+        + say(
+            f"teacher layers copied unchanged: {copied}\n"
+            f"conv2-deeper kernel: centre tap is the identity matrix: {identity}, other taps all "
+            f"zero: {zero_taps}\nfc1-deeper kernel is the identity matrix: {fc_identity}, bias "
+            f"zero: {not fc_bias.any()}",
+            f"教师网络的层原样拷贝：{copied}\n"
+            f"conv2-deeper 的卷积核：中心位置是单位矩阵：{identity}，其他位置全为 0：{zero_taps}\n"
+            f"fc1-deeper 的权重是单位矩阵：{fc_identity}，偏置为 0：{not fc_bias.any()}",
+        ),
     )
     students = {
         "wider_random_pad": make_wider_student(teacher, config, "random-pad", rng),
@@ -122,8 +159,21 @@ def explain(config: Config, context: Context):
         "deeper_random_init": make_deeper_student(teacher, config, "random-init"),
         "deeper_net2deeper": deeper,
     }
+    sample = x_test[:200]
+    caption, table = function_check(teacher, students, sample).split("\n", 1)
     yield Section(
         "Do the students compute the teacher's function? (untrained teacher, test images)",
         "学生网络与教师网络的输出是否一致？（未训练的教师网络，测试图片）",
-        function_check(teacher, students, x_test[:200]),
+        say(
+            "net2wider and net2deeper start from the teacher's function (predictions equal up "
+            "to the noise); random-pad and random-init do not:\n",
+            "net2wider 和 net2deeper 一开始就与教师网络的函数相同（预测只差一点噪音）；"
+            "random-pad 和 random-init 则不同：\n",
+        )
+        + say(
+            caption,
+            f"训练之前，在 {len(sample)} 张测试图片上比较学生网络与教师网络的预测",
+        )
+        + "\n"
+        + table,
     )

@@ -147,17 +147,41 @@ def _check_weight_file(network: str, weights: str) -> None:
         raise UserError(f"cannot load {network} weights from {weights}: not an HDF5 (.h5) file")
 
 
-# Random-weight builds for summaries and walkthroughs, made once per process: 25 million random
-# parameters take seconds to draw, and nothing ever writes to them.
-_RANDOM: dict[str, Any] = {}
+# Builds without weights, for summaries and walkthroughs, made once per process: they show layers,
+# shapes and parameter counts, and nothing ever runs them.
+_SHAPES_ONLY: dict[str, Any] = {}
+
+
+def zero_weights(build: Callable[[], keras.Model]) -> keras.Model:
+    """`build()` with every weight set to zero instead of drawn from its initializer.
+
+    Drawing 25 million random numbers takes a minute on JAX (one XLA compilation per weight
+    shape), and a network that is only summarised never uses them: its variables are created
+    in a StatelessScope that leaves them uninitialised, then filled with NumPy zeros.
+    """
+    from keras.src.backend.common import global_state  # the list of uninitialised variables
+
+    with keras.StatelessScope(initialize_variables=False):
+        model = build()
+    mine = {id(variable) for variable in model.variables}
+    pending = global_state.get_global_attribute("uninitialized_variables") or []
+    global_state.set_global_attribute(
+        "uninitialized_variables", [v for v in pending if id(v) not in mine]
+    )
+    for variable in model.variables:
+        variable._initialize(np.zeros(variable.shape, variable.dtype))
+    return model
 
 
 def imagenet_resnet50(weights: str | None) -> keras.Model:
-    """keras.applications' ResNet50 (224x224) from a weight file; None: random weights."""
+    """keras.applications' ResNet50 (224x224) from a weight file; None: its architecture, every
+    weight zero (`zero_weights`), for summaries."""
     if weights is None:
-        if "resnet50" not in _RANDOM:
-            _RANDOM["resnet50"] = keras.applications.ResNet50(weights=None)
-        return _RANDOM["resnet50"]
+        if "resnet50" not in _SHAPES_ONLY:
+            _SHAPES_ONLY["resnet50"] = zero_weights(
+                lambda: keras.applications.ResNet50(weights=None)
+            )
+        return _SHAPES_ONLY["resnet50"]
     _check_weight_file("ResNet50", weights)
     try:
         return keras.applications.ResNet50(weights=weights, input_shape=(224, 224, 3))
@@ -171,22 +195,17 @@ def imagenet_inception_v3(weights: str | None) -> tuple[keras.Model, bool]:
     keras.applications only builds the top for 299x299 inputs; the same layers on top of the
     size-free base take the same weight file (23,851,784 parameters either way).
 
+    None: its architecture, every weight zero (`zero_weights`), for summaries.
+
     Returns:
         (model, has_top): with the no-top file only the base is loaded (no class predictions).
     """
-    if weights is None and "inception_v3" in _RANDOM:
-        return _RANDOM["inception_v3"], True
-    if weights is not None:
-        _check_weight_file("InceptionV3", weights)
-    base = keras.applications.InceptionV3(
-        include_top=False, weights=None, input_shape=(None, None, 3)
-    )
-    x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(base.output)
-    outputs = keras.layers.Dense(1000, activation="softmax", name="predictions")(x)
-    model = keras.Model(base.input, outputs, name="inception_v3")
     if weights is None:
-        _RANDOM["inception_v3"] = model
-        return model, True
+        if "inception_v3" not in _SHAPES_ONLY:
+            _SHAPES_ONLY["inception_v3"] = zero_weights(lambda: _inception_v3()[0])
+        return _SHAPES_ONLY["inception_v3"], True
+    _check_weight_file("InceptionV3", weights)
+    model, base = _inception_v3()
     for target, has_top in ((model, True), (base, False)):  # the top file, else the no-top one
         try:
             target.load_weights(weights)
@@ -197,6 +216,16 @@ def imagenet_inception_v3(weights: str | None) -> tuple[keras.Model, bool]:
             failure = error
             break
     raise _load_error("InceptionV3", weights, failure)
+
+
+def _inception_v3() -> tuple[keras.Model, keras.Model]:
+    """(InceptionV3 with its top on any image size, the base without it); random weights."""
+    base = keras.applications.InceptionV3(
+        include_top=False, weights=None, input_shape=(None, None, 3)
+    )
+    x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(base.output)
+    outputs = keras.layers.Dense(1000, activation="softmax", name="predictions")(x)
+    return keras.Model(base.input, outputs, name="inception_v3"), base
 
 
 def class_names(network: str, source: DataSource) -> list[tuple[str, str]]:
@@ -308,12 +337,12 @@ def explain_network(example: str, context: Context, build: Callable[[], keras.Mo
     """The newest finished run's built-in network if there is one, else `build()` (untrained).
 
     Returns:
-        (model, a line saying which it is).
+        (model, the run's folder, or None for the untrained network).
     """
     run = runs.latest_finished(context.runs_dir, example, with_model=True)
     if run is not None:
         try:
-            return runs.load_model(run), f"the built-in network trained in {run.path}"
+            return runs.load_model(run), run.path
         except UserError:
             pass
-    return build(), f"the built-in network, untrained (no finished run under {context.runs_dir})"
+    return build(), None
