@@ -33,6 +33,25 @@ def test_atomic_write_leaves_old_file_on_failure(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["a.json"]  # no temporary file left behind
 
 
+def test_resume_removes_what_a_killed_writer_left(tmp_path):
+    """SIGKILL mid-write leaves a temporary file no `except` could remove; --resume removes it
+    (tests/test_fault_injection.py kills real runs there)."""
+    run = runs.Run.start(tmp_path, "demo", {}, {})
+    (run.checkpoint_dir).mkdir()
+    left = [
+        run.checkpoint_dir / ".state.npz.k2j4x9.tmp",
+        run.artifacts / ".curves.png.a8b7c6.tmp",
+        run.path / "model.partial.keras",
+    ]
+    for path in left:
+        path.write_bytes(b"half")
+    kept = run.artifacts / "notes.txt"
+    kept.write_text("an artifact")
+    assert run.unfinished_writes() == sorted(left)
+    run.reopen({})
+    assert run.unfinished_writes() == [] and kept.is_file() and run.status == "running"
+
+
 def test_metrics_rows_accumulate_and_replace_a_repeated_epoch(tmp_path):
     run = runs.Run.create(tmp_path, "demo")
     run.append_metrics({"epoch": 1, "loss": 0.5})

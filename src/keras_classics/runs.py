@@ -32,6 +32,11 @@ from keras_classics.errors import UserError
 
 STATUS_FILE = "status.json"
 LOG_FILE = "train.log"
+# The temporary files of a write in progress: `write_atomic`'s hidden `.<name>.<random>.tmp` and
+# `training.save_model`'s `<name>.partial.keras`. A process killed mid-write leaves them behind.
+TEMPORARY_SUFFIX = ".tmp"
+PARTIAL_MODEL_SUFFIX = ".partial.keras"
+TEMPORARY_SUFFIXES = (TEMPORARY_SUFFIX, PARTIAL_MODEL_SUFFIX)
 
 
 class _Tee:
@@ -59,7 +64,7 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     """Writes `data` to `path` so that readers see the old file or the whole new one, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX, dir=path.parent)
     try:
         # mkstemp makes the file private (0600); run files are read by people and tools as any
         # other file the user writes: 0644 less the umask.
@@ -147,9 +152,25 @@ class Run:
         return run
 
     def reopen(self, env: Mapping[str, Any]) -> None:
-        """Marks a run running again for --resume, keeping this session's environment beside."""
+        """Marks a run running again for --resume, keeping this session's environment beside,
+        and removes the temporary files of writes that a killed process left unfinished."""
+        for path in self.unfinished_writes():
+            path.unlink(missing_ok=True)
         self.set_status("running")
         self.write_json(f"env-resume-{time.strftime('%Y%m%d-%H%M%S')}.json", dict(env))
+
+    def unfinished_writes(self) -> list[Path]:
+        """Temporary files of writes that never completed (the process was killed mid-write).
+
+        Nothing reads them: each write's file is the old one or the new one, whole. They are
+        left only when no `except` could run (SIGKILL, power loss), and take room (a checkpoint
+        holds every weight), so `--resume` removes them.
+        """
+        return sorted(
+            path
+            for path in self.path.rglob("*")
+            if path.name.endswith(TEMPORARY_SUFFIXES) and path.is_file()
+        )
 
     @classmethod
     def open(cls, path: Path) -> Run:

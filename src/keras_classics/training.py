@@ -20,7 +20,7 @@ import numpy as np
 
 from keras_classics import curves, distribute, fast_paths
 from keras_classics.errors import TimeLimitReached, UserError
-from keras_classics.runs import Run, write_atomic
+from keras_classics.runs import PARTIAL_MODEL_SUFFIX, Run, write_atomic
 
 CHECKPOINT_FILE = "state.npz"
 # Off a terminal, a progress line this often inside a long epoch (a log file shows life).
@@ -252,7 +252,7 @@ def restore_checkpoint(models: Mapping[str, keras.Model], run: Run) -> int:
 def save_model(model: keras.Model, path: os.PathLike) -> None:
     """Saves a `.keras` file atomically (Keras insists on the extension, so the temp name keeps it)."""
     path = os.fspath(path)
-    tmp = path[: -len(".keras")] + ".partial.keras"
+    tmp = path[: -len(".keras")] + PARTIAL_MODEL_SUFFIX
     model.save(tmp)
     os.replace(tmp, path)
 
