@@ -98,8 +98,8 @@ def test_the_shipped_table_is_readable_and_every_row_names_a_registered_example(
     rows = results.load()
     names = set(registry.names())
     for row in rows:
-        assert row["example"] in names and row["status"] in ("measured", "no data")
-        if row["status"] == "measured":
+        assert row["example"] in names and row["status"] in ("measured", "partial", "no data")
+        if row["status"] != "no data":
             assert row["command"].startswith(f"keras-classics reproduce {row['example']} ")
             assert row["data"] and row["epochs"] and row["backend"] and row["date"]
 
