@@ -241,7 +241,7 @@ def dispatch(args: argparse.Namespace) -> int:
     backend_name, reason = backend.choose(requested, _example_of(args))
     if requested != getattr(args, "backend", "auto"):
         reason = "auto: the backend the run trained on"
-    backend.activate(backend_name)
+    backend.activate(backend_name, quick_compile=args.command == "explain")
     from keras_classics import commands
 
     options = _options(args, backend_name, reason)
