@@ -178,7 +178,9 @@ def imagenet_resnet50(weights: str | None) -> keras.Model:
     weight zero (`zero_weights`), for summaries."""
     if weights is None:
         if "resnet50" not in _SHAPES_ONLY:
-            _SHAPES_ONLY["resnet50"] = zero_weights(lambda: keras.applications.ResNet50(weights=None))
+            _SHAPES_ONLY["resnet50"] = zero_weights(
+                lambda: keras.applications.ResNet50(weights=None)
+            )
         return _SHAPES_ONLY["resnet50"]
     _check_weight_file("ResNet50", weights)
     try:
