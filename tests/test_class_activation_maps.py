@@ -184,3 +184,15 @@ def test_explain_shows_the_seeds_two_tables_in_its_order(tmp_path):
     assert "added by get_cam_model: 2,049,000 parameters" in original
     difference = float(sections[2].body.rsplit("largest difference: ", 1)[1])
     assert difference < 1e-5  # softmax(mean of the maps + bias) is the network's prediction
+
+
+def test_summaries_build_the_imagenet_networks_with_zero_weights_quickly():
+    def build():
+        return keras.Sequential([keras.Input((8, 8, 3)), keras.layers.Conv2D(4, 3)])
+
+    model = vision_networks.zero_weights(build)  # no random draws: nothing runs these networks
+    assert model.count_params() == 3 * 3 * 3 * 4 + 4
+    assert not any(np.any(weight) for weight in model.get_weights())
+    with keras.StatelessScope():  # a later scope does not initialise them again
+        pass
+    assert keras.ops.convert_to_numpy(model(np.ones((1, 8, 8, 3)))).shape == (1, 6, 6, 4)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 import functools
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -199,6 +201,22 @@ def test_a_fallback_starts_afresh_so_the_names_note_stays_true(capsys, tmp_path)
     assert out.startswith("data: synthetic (real data not found offline)\n")
     assert re.search(r"^│ lstm_1 \(LSTM\)", out, re.MULTILINE)  # the row LSTM is lstm
     assert "layer names from 0 (input_layer, lstm_1, dense) where the seed's Keras 2" in out
+
+
+@pytest.mark.skipif(BACKEND == "tensorflow", reason="TensorFlow is the backend there")
+def test_explain_seeds_every_attempt_alike_without_importing_tensorflow():
+    code = (
+        "import sys\n"
+        "from keras_classics import backend\n"
+        f"backend.activate({BACKEND!r})\n"
+        "from keras_classics import commands\n"
+        "options = commands.Options(data='synthetic', offline=True)\n"
+        "first, second = (commands.explain('mnist_irnn', options, 'en') for _ in range(2))\n"
+        "assert first == second, 'not the same random draws'\n"
+        "assert 'tensorflow' not in sys.modules, 'TensorFlow was imported'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
 
 
 def test_names_note_says_what_the_summary_prints():

@@ -326,7 +326,7 @@ def dispatch(args: argparse.Namespace) -> int:
         backend_name,
         registry.spec(example) if example else None,
     )
-    backend.activate(backend_name)
+    backend.activate(backend_name, quick_compile=args.command == "explain")
     distribute.join_hosts(getattr(args, "distribute", None))
     from keras_classics import commands
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import io
+import random
 import shutil
 import tempfile
 import textwrap
@@ -17,6 +18,7 @@ from types import ModuleType
 from typing import Any
 
 import keras
+import numpy as np
 
 from keras_classics import config as config_lib
 from keras_classics import distribute, explaining, registry, reports, results, runs, training
@@ -287,6 +289,26 @@ def data_status(options: Options) -> str:
 
 
 # -- explain ------------------------------------------------------------------------------------
+def fresh_session(seed: int) -> None:
+    """A new Keras session, every seed set: automatic layer names start from 0 again.
+
+    `training.seed_everything` (keras.utils.set_random_seed) on TensorFlow. On JAX and PyTorch
+    the same seeds without importing TensorFlow only to seed it (4 s of CPU, and walkthroughs
+    never use its random numbers): clear_session drops Keras' global seed generator, which is
+    then made anew from the seeded Python `random`.
+    """
+    keras.backend.clear_session()
+    if keras.backend.backend() == "tensorflow":
+        training.seed_everything(seed)
+        return
+    random.seed(seed)
+    np.random.seed(seed)
+    if keras.backend.backend() == "torch":
+        import torch
+
+        torch.manual_seed(seed)
+
+
 def explain(name: str, options: Options, lang: str) -> str:
     """The example's walkthrough; real data if present, else the synthetic twin.
 
@@ -305,9 +327,7 @@ def explain(name: str, options: Options, lang: str) -> str:
         note = f"data: {example.dataset}, made by the example as in the original"
 
     def run(where: registry.Context) -> list:
-        # Each attempt starts afresh: layer names numbered from 0, the same random draws.
-        keras.backend.clear_session()
-        training.seed_everything(config.seed)
+        fresh_session(config.seed)  # each attempt: names numbered from 0, the same draws
         return list(walkthrough.explain(config, where))
 
     printed = io.StringIO()  # what the example prints on the way comes after the first line

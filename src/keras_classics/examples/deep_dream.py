@@ -178,7 +178,7 @@ def build_model(config: Config, spec: DataSpec = DataSpec()) -> keras.Model:
 
 
 def summary_models(config: Config) -> dict[str, keras.Model]:
-    """InceptionV3 (23,851,784 parameters, random weights) and the built-in network."""
+    """InceptionV3 (23,851,784 parameters, its weights all zero) and the built-in network."""
     return {
         "inception_v3": vision_networks.imagenet_inception_v3(None)[0],
         "builtin": build_model(config),
