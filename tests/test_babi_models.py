@@ -36,6 +36,67 @@ def test_parameter_counts_match_the_walkthrough():
     assert counts["input_encoder_c"] == 88 and lstm.count_params() == 21120
 
 
+def test_memnn_compiles_the_originals_rmsprop_and_loss():
+    model = babi_memnn.build_model(babi_memnn.Config())
+    optimizer = model.optimizer
+    assert isinstance(optimizer, keras.optimizers.RMSprop)
+    # Keras 2.3.1's 'rmsprop': learning rate 0.001, rho 0.9, epsilon K.epsilon() = 1e-7.
+    assert float(keras.ops.convert_to_numpy(optimizer.learning_rate)) == pytest.approx(0.001)
+    assert (optimizer.rho, optimizer.epsilon, optimizer.momentum) == (0.9, 1e-7, 0.0)
+    assert not optimizer.centered
+    assert model.loss == "sparse_categorical_crossentropy"
+    quick = config.resolve(babi_memnn.Config, babi_memnn.PRESETS, "quick")
+    assert quick.learning_rate == 0.01 and quick.batch_size == 32 and quick.match_softmax
+    quick_model = babi_memnn.build_model(quick)
+    assert float(keras.ops.convert_to_numpy(quick_model.optimizer.learning_rate)) == (
+        pytest.approx(0.01)
+    )
+
+
+def test_memnn_dec2015_drops_only_the_softmax_over_the_match():
+    """The documented 98.6% was measured before keras-team/keras#3706 added that softmax."""
+    default = babi_memnn.build_model(babi_memnn.Config())
+    dec2015 = babi_memnn.build_model(
+        config.resolve(babi_memnn.Config, babi_memnn.PRESETS, "dec2015")
+    )
+    assert default.count_params() == dec2015.count_params() == 24750
+
+    def activations(model):
+        return [layer for layer in model.layers if isinstance(layer, keras.layers.Activation)]
+
+    assert [a.get_config()["activation"] for a in activations(default)] == ["softmax"] * 2
+    assert len(activations(dec2015)) == 1  # the answer's softmax only
+    # With the softmax, each story word's match weights over the question sum to 1.
+    attention = keras.Model(default.inputs, activations(default)[0].output)
+    rng = np.random.default_rng(0)
+    x = rng.integers(1, 22, (2, 68)).astype("int32"), rng.integers(1, 22, (2, 4)).astype("int32")
+    weights = attention.predict(list(x), verbose=0)
+    assert weights.shape == (2, 68, 4)
+    np.testing.assert_allclose(weights.sum(axis=-1), 1.0, rtol=1e-5)
+
+
+@pytest.mark.realdata
+def test_memnn_arrays_are_the_originals(shared_data):
+    """Tokens, vocabulary order, padding in front and sparse answers, as the original's
+    vectorize_stories makes them with Keras' own pad_sequences."""
+    cfg = babi_memnn.Config()
+    data = babi_memnn.load_data(cfg, DataSource(data_dir=shared_data / "babi"))
+    word_idx = {word: i + 1 for i, word in enumerate(sorted(data.stories.vocab))}
+    for stories, ((inputs, queries), answers) in (
+        (data.stories.train, data.train),
+        (data.stories.test, data.test),
+    ):
+        expected = keras.utils.pad_sequences(
+            [[word_idx[w] for w in story] for story, _, _ in stories], maxlen=68
+        )
+        np.testing.assert_array_equal(inputs, expected)
+        expected = keras.utils.pad_sequences(
+            [[word_idx[w] for w in query] for _, query, _ in stories], maxlen=4
+        )
+        np.testing.assert_array_equal(queries, expected)
+        np.testing.assert_array_equal(answers, [word_idx[a] for _, _, a in stories])
+
+
 def test_memnn_answers_are_sparse_word_ids_and_a_step_changes_weights():
     cfg = _tiny(babi_memnn)
     data = babi_memnn.load_data(cfg, DataSource(kind="synthetic"))
@@ -64,6 +125,22 @@ def test_rnn_uses_one_hot_answers_and_keras_validation_split():
     expected = [word_idx[answer] for _, _, answer in full.train[190:]]
     assert vy.argmax(axis=1).tolist() == expected
     assert vx.shape == (10, data.spec.story_maxlen) and xq.shape == (190, 5)
+
+
+def test_rnn_presets_quick_qa1_and_the_2015_gru():
+    presets = {
+        name: config.resolve(babi_rnn.Config, babi_rnn.PRESETS, name)
+        for name in ("quick", "qa1", "aug2015")
+    }
+    assert presets["quick"] == presets["qa1"] and presets["quick"].task == 1
+    aug2015 = presets["aug2015"]
+    assert (aug2015.task, aug2015.size, aug2015.epochs, aug2015.rnn) == (2, "1k", 20, "gru")
+    model = babi_rnn.build_model(aug2015)
+    kinds = [type(layer).__name__ for layer in model.layers]
+    assert kinds.count("GRU") == 2 and "LSTM" not in kinds
+    # Keras 3's GRU (reset_after=True): two bias rows, 3 * (50*100 + 100*100 + 2*100) weights each.
+    assert model.count_params() == 2 * 1800 + 2 * 45600 + 7236
+    assert isinstance(model.optimizer, keras.optimizers.Adam)
 
 
 @pytest.mark.parametrize("module", [babi_memnn, babi_rnn])

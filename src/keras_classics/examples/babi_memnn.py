@@ -15,12 +15,46 @@ Data: bAbI task 1, "single supporting fact", 10,000 training questions:
     3 Where is Mary? <TAB>bathroom<TAB>1
 
 Documented result of the original: "Reaches 98.6% accuracy on task 'single_supporting_fact_10k'
-after 120 epochs. Time per epoch: 3s on CPU (core i7)."
+after 120 epochs. Time per epoch: 3s on CPU (core i7)." That sentence dates from the Dec 2015
+script (keras-team/keras dd58103a3c, Keras 0.3), whose match had no softmax; keras-team/keras#3706
+added the softmax in Sept 2016 (its author measured ~95% at epoch 100 with it) and the sentence
+stayed. `--preset dec2015` is that earlier model, the same 24,750 weights without the softmax.
 
-Measured (the default config on the real QA1 10k files, JAX on a shared 2-core CPU, seed 1337):
-94.3% test accuracy after 120 epochs, 1-3 s per epoch. The curve explains keras-team/keras#13357
-("val_acc 0.54"): accuracy sits on a plateau near 52% from epoch ~15 to ~50 (the network
-answers with the place mentioned last) and only then climbs (79% at epoch 61, 90% at 81).
+Measured on the real QA1 10k files, JAX, a 2-core CPU shared with other jobs (test accuracy =
+the original's validation data; `keras-classics train babi_memnn [--preset P] [--seed S]
+--backend jax --data-dir ../shared/data`; "package path" is load_data, build_model and
+training.fit without a run directory, "plain" a plain Keras 3 script of the 2.3.1 file):
+
+| config                      | epochs | seeds | test accuracy                                 | wall   |
+|-----------------------------|--------|-------|-----------------------------------------------|--------|
+| default (2.3.1 recipe)      | 120    | 1337  | 94.3%                                         | 250 s  |
+| default, package path       | 120    | 1-6   | 96.4, 94.3, 95.6, 94.1, 94.8, 95.7%           | 60-90 s |
+| the same without training.tune (no unrolling, 1 step per execution) | 120 | 1-6 | the same to 0.1% | |
+| plain                       | 120    | 1-8   | 94.6, 87.0, 86.4, 96.2, 86.2, 95.1, 95.7, 83.9% | 70-115 s |
+| plain, Keras 2's RMSprop update | 120 | 1-5  | 95.2, 83.2, 86.6, 95.5, 96.0%                 |        |
+| `--preset dec2015`          | 120    | 1337  | 96.3%                                         | 228 s  |
+| plain, dec2015              | 120    | 1-5   | 97.2, 97.8, 95.3, 98.0, 98.4%                 | 60-110 s |
+| `--preset quick`            | 30     | 1337, 1, 2 | 94.6, 93.7, 95.4%                        | ~105 s |
+| plain, quick                | 30     | 1, 2, 3 | 93.5, 95.5, 94.6%                           | 35-45 s |
+
+(A run directory costs ~1.5 s per epoch here: checkpoint, model.keras and curves.png.)
+
+The package does not fall short of the plain script: the issue's 94.3% against 95.9% compared one
+seed with another. The package's arrays equal the original's (tokens, sorted vocabulary,
+`pad_sequences`' zeros in front, sparse answer ids; tests/test_babi_models.py), and its model,
+loss, batch size 32 and RMSprop (0.001, rho 0.9) are the original's. Across seeds this recipe
+ends either near 94-96% or near 84-87%: the package path scored 94.1-96.4% on 7 of 7 seeds, the
+plain script 3 of 8 below 88% (Fisher's exact test: p = 0.12, no evidence of a difference).
+The curve explains keras-team/keras#13357 ("val_acc 0.54"): accuracy sits on a plateau near 52%
+(the network answers with the place mentioned last) until epoch 35-65, then climbs at a pace
+that varies with the seed (plain seeds 2 and 5 left the plateau by epoch 40 and were still
+climbing at 86-87% at epoch 120). Keras 3's RMSprop divides by sqrt(v + epsilon) where Keras 2
+divided by sqrt(v) + epsilon; the Keras 2 update, tried in the plain script, gives the same
+spread (mean 91.3% against 90.1% over seeds 1-5), so Keras' RMSprop is kept. The documented
+98.6% is the 2015 model's: without the softmax over the match (`dec2015`) the plateau ends by
+epoch 14-30 and 120 epochs reach 95-98%. `quick` keeps the 2.3.1 model and raises the learning
+rate to 0.01 (10x), which leaves the plateau by epoch 5-6: 30 epochs reach 93.5-95.5%, on every
+seed tried.
 
 Differences from the original (Keras 2.3.1 `examples/babi_memnn.py`):
 - The tokenizer splits on `(\\W+)` instead of `(\\W+)?`: on Python 3.7+ the original raises
@@ -58,6 +92,10 @@ class Config(BaseConfig):
     embedding_dim: int = 64
     lstm_units: int = 32
     dropout: float = 0.3
+    learning_rate: float = 0.001  # RMSprop's default (rho 0.9), in Keras 2.3.1 as in Keras 3
+    # The softmax over the match, added in Sept 2016 (keras-team/keras#3706); False is the
+    # Dec 2015 model that the documented 98.6% was measured on (preset dec2015).
+    match_softmax: bool = True
     only_supporting: bool = False
     max_length: int = 0  # drop stories of this many tokens or more (0 keeps all)
     questions_per_story: int = 5  # synthetic stories only
@@ -77,8 +115,12 @@ PRESETS = {
     # Seconds on a CPU: the smoke test the test suite runs (small model, few samples; it shows that
     # the pieces fit, not a result).
     "tiny": {"epochs": 2, "train_samples": 320, "test_samples": 160, "questions_per_story": 2},
-    # Enough to see the memory network learn QA1 in a few minutes on a CPU.
-    "quick": {"epochs": 20, "train_samples": 3200},
+    # About 2 min here (JAX, 2 shared cores): 93.7-95.4% on QA1 10k (seeds 1337, 1, 2), the same
+    # model at 10x the learning rate for a quarter of the epochs.
+    "quick": {"epochs": 30, "learning_rate": 0.01},
+    # The model the documented 98.6% was measured on (no softmax over the match), 120 epochs:
+    # about 4 min here, 96.3% (seed 1337); 95.3-98.4% with a plain script (seeds 1-5).
+    "dec2015": {"match_softmax": False},
 }
 
 
@@ -157,7 +199,8 @@ def build_model(config: Config, spec: DataSpec = DataSpec()) -> keras.Model:
     # a 'match' between the first input vector sequence and the question vector sequence:
     # (samples, story_maxlen, query_maxlen), softmax over the last axis as in the original
     match = layers.Dot(axes=(2, 2), name="match")([input_encoded_m, question_encoded])
-    match = layers.Activation("softmax")(match)
+    if config.match_softmax:  # (the Dec 2015 model had none: preset dec2015)
+        match = layers.Activation("softmax")(match)
     # add the match matrix with the second input vector sequence
     response = layers.Add()([match, input_encoded_c])  # (samples, story_maxlen, query_maxlen)
     response = layers.Permute((2, 1))(response)  # (samples, query_maxlen, story_maxlen)
@@ -173,8 +216,22 @@ def build_model(config: Config, spec: DataSpec = DataSpec()) -> keras.Model:
     answer = layers.Activation("softmax")(answer)
 
     model = keras.Model([input_sequence, question], answer, name="babi_memnn")
-    model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer=optimizer(config),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
+
+
+def optimizer(config: Config) -> keras.optimizers.Optimizer:
+    """The original's `optimizer='rmsprop'`: learning rate 0.001, rho 0.9, epsilon 1e-7.
+
+    Keras 2.3.1 divided by `sqrt(v) + epsilon`, Keras 3 divides by `sqrt(v + epsilon)`; on QA1 10k
+    the two gave the same results within seed noise (see the module docstring), so this is
+    Keras' own RMSprop with the Keras 2 defaults spelled out.
+    """
+    return keras.optimizers.RMSprop(learning_rate=config.learning_rate, rho=0.9, epsilon=1e-7)
 
 
 # -- Training -----------------------------------------------------------------------------------
