@@ -18,3 +18,16 @@ class MissingDataError(DataError):
     `explain` falls back to the synthetic twin on this error only; a file that is there but
     corrupt or malformed stays an error.
     """
+
+
+def out_of_memory(error: BaseException) -> bool:
+    """Whether `error` says memory ran out: NumPy's `MemoryError`, or the backend's own kind
+    (JAX and TensorFlow say RESOURCE_EXHAUSTED, torch's allocator "can't allocate memory")."""
+    if isinstance(error, MemoryError):
+        return True
+    text = str(error)
+    return (
+        type(error).__name__ in ("ResourceExhaustedError", "OutOfMemoryError")
+        or "RESOURCE_EXHAUSTED" in text
+        or "can't allocate memory" in text
+    )
