@@ -196,3 +196,15 @@ def test_a_report_shows_nan_and_inf_cells():
     assert [reports._cell(v) for v in ("nan", "inf", "-inf", "3", "0.25")] == [
         "nan", "inf", "-inf", "3", "0.25"
     ]  # fmt: skip
+
+
+@pytest.mark.backend_free
+def test_a_step_longer_than_the_text_gives_one_window_not_a_text_of_10_12_characters():
+    """lstm_text_generation sized its synthetic text from train_samples * step: --set step=10**12
+    hung generating it (found by the audit); the text is never longer than the book now."""
+    from keras_classics.datasets import DataSource
+    from keras_classics.examples import lstm_text_generation as ex
+
+    cfg = config.resolve(ex.Config, ex.PRESETS, "tiny", ["step=1000000000000"])
+    data = ex.load_data(cfg, DataSource("synthetic"))
+    assert len(data.train[0]) == 1 and len(data.train_text) < ex.BOOK_CHARS
