@@ -229,7 +229,7 @@ def check_range(
     high_open: bool = False,
     why: str = "",
 ) -> None:
-    """The one way a `check()` refuses a number: unless low <= value <= high (< where `low_open`
+    """How a `check()` refuses a number out of range: unless low <= value <= high (< where `low_open`
     or `high_open`; None: no bound), a UserError of one line naming the field, the allowed range
     and the value, with `why` in parentheses when the bound needs a reason.
 
