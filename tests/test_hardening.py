@@ -125,3 +125,86 @@ def test_a_full_disk_is_one_line_not_a_traceback(tmp_path, monkeypatch, capsys):
     assert main([*argv, "--runs-dir", str(tmp_path / "runs")]) == 1
     err = capsys.readouterr().err.strip()
     assert err == "keras-classics: error: No space left on device"
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        MemoryError("Unable to allocate 7.28 TiB for an array"),
+        RuntimeError("RESOURCE_EXHAUSTED: Out of memory allocating 14400000000 bytes."),
+        RuntimeError("DefaultCPUAllocator: can't allocate memory: you tried to allocate 1 bytes"),
+        type("ResourceExhaustedError", (Exception,), {})("{{function_node x}} OOM when allocating"),
+    ],
+)
+def test_running_out_of_memory_is_one_line(error, monkeypatch, capsys, tmp_path):
+    """Each backend's own out-of-memory error (checked for real on all three with a width of
+    60000 under `ulimit -v`): one line and exit 1, not a traceback."""
+
+    def train(name, options):
+        raise error
+
+    monkeypatch.setattr(commands, "train", train)
+    argv = ["train", "mnist_mlp", "--preset", "tiny", "--runs-dir", str(tmp_path)]
+    assert main(argv) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith("keras-classics: error: out of memory (")
+    assert "{{" not in err and "try smaller sizes" in err
+
+
+def test_other_crashes_still_show_their_traceback(monkeypatch, tmp_path):
+    def train(name, options):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(commands, "train", train)
+    with pytest.raises(RuntimeError, match="a bug"):
+        main(["train", "mnist_mlp", "--runs-dir", str(tmp_path)])
+
+
+@pytest.mark.backend_free
+def test_more_samples_than_the_data_has_means_all_of_it_for_the_synthetic_twins_too():
+    from keras_classics.datasets import DataSource, babi, source
+
+    assert source.at_most(0, 60000) == 60000 and source.at_most(10**12, 60000) == 60000
+    assert source.at_most(64, 60000) == 64
+    # Before, the twin generated 10**12 questions (a hang); now the 1,000 the real file has.
+    stories = babi.load(1, "1k", DataSource("synthetic"), train_count=10**12, test_count=10**12)
+    assert sum(1 for _ in stories.train) == 1000 and sum(1 for _ in stories.test) == 1000
+
+
+def test_a_split_that_leaves_no_training_sample_is_one_line(tmp_path):
+    import keras
+
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(loss="mse")
+    empty = np.zeros((0, 3), "float32")
+    with pytest.raises(config.UserError, match="no training samples left"):
+        training.fit(model, None, empty, np.zeros((0, 1)), epochs=1, batch_size=4, seed=0)
+
+
+def test_a_loop_that_saves_its_own_rows_stops_at_a_nan_loss_too():
+    """mnist_net2net writes its rows itself (every network's numbers in one row): a NaN loss there
+    stopped nothing, and report.html then failed on the NaN (found by the audit)."""
+    with pytest.raises(training.TrainingDiverged, match="teacher_val_loss is nan at epoch 2"):
+        training.check_losses(2, {"teacher_loss": "0.5", "teacher_val_loss": "nan"})
+    training.check_losses(1, {"student_loss": "", "accuracy": float("nan")})  # not losses
+
+
+@pytest.mark.backend_free
+def test_a_report_shows_nan_and_inf_cells():
+    from keras_classics import reports
+
+    assert [reports._cell(v) for v in ("nan", "inf", "-inf", "3", "0.25")] == [
+        "nan", "inf", "-inf", "3", "0.25"
+    ]  # fmt: skip
+
+
+@pytest.mark.backend_free
+def test_a_step_longer_than_the_text_gives_one_window_not_a_text_of_10_12_characters():
+    """lstm_text_generation sized its synthetic text from train_samples * step: --set step=10**12
+    hung generating it (found by the audit); the text is never longer than the book now."""
+    from keras_classics.datasets import DataSource
+    from keras_classics.examples import lstm_text_generation as ex
+
+    cfg = config.resolve(ex.Config, ex.PRESETS, "tiny", ["step=1000000000000"])
+    data = ex.load_data(cfg, DataSource("synthetic"))
+    assert len(data.train[0]) == 1 and len(data.train_text) < ex.BOOK_CHARS

@@ -9,12 +9,13 @@ import argparse
 import json
 import math
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from keras_classics import __version__, backend, distribute, example_info, registry
-from keras_classics.errors import TimeLimitReached, UserError
+from keras_classics.errors import TimeLimitReached, UserError, out_of_memory
 from keras_classics.tables import table
 
 COMMANDS = (
@@ -478,7 +479,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Returns:
         0 on success, 2 for a user error (one line on stderr), 1 for a failing disk or file
-        system (one line), 130 when interrupted.
+        system or memory running out (one line), 130 when interrupted.
     """
     try:
         args = build_parser().parse_args(argv)
@@ -498,4 +499,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:  # disk full, permissions: the run records it; the user gets a line
         where = f" ({error.filename})" if error.filename else ""
         print(f"keras-classics: error: {error.strerror or error}{where}", file=sys.stderr)
+        return 1
+    except Exception as error:
+        if not out_of_memory(error):
+            raise
+        # Sizes are bounded (config.MAX_WIDTH), but several wide layers can still outgrow a
+        # machine: the run is marked failed, and the user gets a line, not a backend's traceback.
+        first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        first = re.sub(r"^\{\{.*?\}\}\s*", "", first)[:200]  # TensorFlow's op prefix
+        print(
+            f"keras-classics: error: out of memory ({first or type(error).__name__}); "
+            "try smaller sizes (--set) or a smaller batch_size",
+            file=sys.stderr,
+        )
         return 1

@@ -168,8 +168,6 @@ def validate(config: BaseConfig) -> None:
     for name in ("train_samples", "test_samples"):
         if getattr(config, name) < 0:
             raise UserError(f"{name} must be 0 (all) or positive, got {getattr(config, name)}")
-    if not 0 <= config.seed < 2**32:
-        raise UserError(f"seed must be between 0 and 2**32 - 1, got {config.seed}")
     _check_by_name(config)
     check = getattr(config, "check", None)
     if callable(check):
@@ -180,22 +178,84 @@ def validate(config: BaseConfig) -> None:
 # own). Integers may be negative only where a negative value means something.
 NEGATIVE_ALLOWED = ("digit", "target_class")  # -1: every digit / the default class
 UNIT_INTERVAL = ("dropout", "recurrent_dropout", "validation_split", "holdout", "momentum",
-                 "beta_1", "rho")  # fmt: skip
+                 "beta_1", "rho", "width_shift", "height_shift")  # fmt: skip
+# The width or size of a layer, by the end of its name (hidden_units, latent_dim, kernel_size,
+# conv_filters, row_hidden, width; tuples such as filters=32,64 item by item): at least 1 (Keras
+# fails deep inside the model on 0) and at most MAX_WIDTH. The classics use at most 512; a typo
+# such as 1000000 would end as an out-of-memory traceback, an integer overflow or a hang.
+WIDTH_ENDINGS = ("units", "_dim", "_dims", "_hidden", "filters", "width", "_size")
+NOT_WIDTHS = ("batch_size", "training_size")  # counts of samples, checked on their own
+MAX_WIDTH = 65536
+
+
+def is_width(name: str) -> bool:
+    """Whether the field `name` is a layer's width or size (see WIDTH_ENDINGS)."""
+    return name.endswith(WIDTH_ENDINGS) and name not in NOT_WIDTHS
 
 
 def _check_by_name(config: BaseConfig) -> None:
     for field in dataclasses.fields(config):
         name, value = field.name, getattr(config, field.name)
-        if isinstance(value, bool):
-            continue
-        if isinstance(value, float) and not math.isfinite(value):
-            raise UserError(f"{name} must be a finite number, got {value}")
-        if isinstance(value, int) and value < 0 and name not in NEGATIVE_ALLOWED:
-            raise UserError(f"{name} must not be negative, got {value}")
-        if name.endswith("learning_rate") and value <= 0:
-            raise UserError(f"{name} must be positive, got {value}")
-        if name in UNIT_INTERVAL and not 0 <= value < 1:
-            raise UserError(f"{name} must be in [0, 1), got {value}")
+        items = value if isinstance(value, tuple) else (value,)
+        for item in items:
+            if isinstance(item, (int, float)) and not isinstance(item, bool):
+                _check_number(name, item, shown=value)
+
+
+def _check_number(name: str, value: float, shown: Any) -> None:
+    """One number of field `name` (`shown`: the field's whole value, for the message)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise UserError(f"{name} must be a finite number, got {shown}")
+    if (name == "seed" or name.endswith("_seed")) and not 0 <= value < 2**32:
+        raise UserError(f"{name} must be between 0 and 2**32 - 1, got {shown}")
+    if isinstance(value, int) and value < 0 and name not in NEGATIVE_ALLOWED:
+        raise UserError(f"{name} must not be negative, got {shown}")
+    if name.endswith("learning_rate") and value <= 0:
+        raise UserError(f"{name} must be positive, got {shown}")
+    if name in UNIT_INTERVAL and not 0 <= value < 1:
+        raise UserError(f"{name} must be in [0, 1), got {shown}")
+    if is_width(name) and isinstance(value, int) and not 1 <= value <= MAX_WIDTH:
+        what = "each of " if isinstance(shown, tuple) else ""
+        raise UserError(f"{what}{name} must be between 1 and {MAX_WIDTH}, got {_plain(shown)}")
+
+
+def check_range(
+    name: str,
+    value: float,
+    low: float | None = None,
+    high: float | None = None,
+    *,
+    low_open: bool = False,
+    high_open: bool = False,
+    why: str = "",
+) -> None:
+    """How a `check()` refuses a number out of range: unless low <= value <= high (< where `low_open`
+    or `high_open`; None: no bound), a UserError of one line naming the field, the allowed range
+    and the value, with `why` in parentheses when the bound needs a reason.
+
+        check_range("n", self.n, 1, 200)  ->  "n must be between 1 and 200, got 0"
+    """
+    below = value < low or (low_open and value == low) if low is not None else False
+    above = value > high or (high_open and value == high) if high is not None else False
+    if not (below or above):
+        return
+    if low is not None and high is not None:
+        allowed = (
+            f"between {low} and {high}"
+            if not (low_open or high_open)
+            else f"in {'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
+        )
+    elif low is not None:
+        allowed = f"above {low}" if low_open else f"at least {low}"
+    else:
+        allowed = f"below {high}" if high_open else f"at most {high}"
+    reason = f" ({why})" if why else ""
+    raise UserError(f"{name} must be {allowed}, got {_plain(value)}{reason}")
+
+
+def _plain(value: Any) -> str:
+    """A tuple as the user typed it (32,64), anything else as itself."""
+    return ",".join(map(str, value)) if isinstance(value, tuple) else str(value)
 
 
 def to_dict(config: BaseConfig) -> dict[str, Any]:

@@ -23,3 +23,16 @@ class MissingDataError(DataError):
 class TimeLimitReached(KeyboardInterrupt):
     """`--time-limit`: a run stopped after an epoch because its time was up. A KeyboardInterrupt,
     so the run is recorded as interrupted, with its last epoch saved: `--resume` continues it."""
+
+
+def out_of_memory(error: BaseException) -> bool:
+    """Whether `error` says memory ran out: NumPy's `MemoryError`, or the backend's own kind
+    (JAX and TensorFlow say RESOURCE_EXHAUSTED, torch's allocator "can't allocate memory")."""
+    if isinstance(error, MemoryError):
+        return True
+    text = str(error)
+    return (
+        type(error).__name__ in ("ResourceExhaustedError", "OutOfMemoryError")
+        or "RESOURCE_EXHAUSTED" in text
+        or "can't allocate memory" in text
+    )

@@ -11,6 +11,7 @@ import base64
 import csv
 import datetime
 import json
+import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -191,6 +192,8 @@ def _cell(value: str) -> str:
         number = float(value)
     except (TypeError, ValueError):
         return str(value)
+    if not math.isfinite(number):  # a diverged custom loop's row: nan, inf
+        return str(number)
     return f"{number:.4g}" if number != int(number) or abs(number) >= 1e6 else str(int(number))
 
 

@@ -287,6 +287,14 @@ class TrainingDiverged(UserError):
         )
 
 
+def check_losses(epochs_done: int, metrics: Mapping[str, Any]) -> None:
+    """Raises TrainingDiverged when a loss of epoch `epochs_done` (1-based) is NaN or infinite;
+    `EpochLog.end` calls it, and a loop that saves its rows itself (mnist_net2net) too."""
+    for name, value in metrics.items():
+        if "loss" in name and value not in (None, "") and not math.isfinite(float(value)):
+            raise TrainingDiverged(epochs_done, None, float(value), name)
+
+
 class EpochLog:
     """The per-epoch bookkeeping of every training loop, `fit`'s callback and the custom loops
     (ACGAN, lstm_stateful, net2net) alike, so that resume is written once:
@@ -342,9 +350,7 @@ class EpochLog:
     ) -> dict[str, Any]:
         """Completes the row of epoch `epochs_done` (1-based) and, in a run, saves the checkpoint,
         `model` as model.keras and the row (unless `save` is False: the caller saves later)."""
-        for name, value in metrics.items():
-            if "loss" in name and not math.isfinite(float(value)):
-                raise TrainingDiverged(epochs_done, None, float(value), name)
+        check_losses(epochs_done, metrics)
         now = time.perf_counter()
         train_time = (self._train_end or now) - self._start
         row: dict[str, Any] = {"epoch": epochs_done, **metrics}
@@ -522,6 +528,11 @@ def fit(
             f"distribute: each epoch leaves out its last {batches.trimmed()} samples (the last "
             f"batch must split evenly over {batches.shard[0]} devices)",
             flush=True,
+        )
+    if batches.num_samples == 0:
+        raise UserError(
+            "no training samples left (train_samples, a validation split or a length limit took "
+            "them all); keep more"
         )
     initial_epoch = EpochLog(run, {"model": model}, seed).resume()
     if initial_epoch >= epochs:

@@ -24,7 +24,7 @@ from pathlib import Path
 from keras_classics.datasets import cache
 from keras_classics.datasets.babi_stories import Story, build_vocab, get_stories
 from keras_classics.datasets.babi_synthetic import synthetic_lines, synthetic_vocab
-from keras_classics.datasets.source import DataSource
+from keras_classics.datasets.source import DataSource, at_most
 from keras_classics.errors import DataError, MissingDataError, UserError
 
 BABI_TAR = cache.RemoteFile(
@@ -168,8 +168,9 @@ def load(
     challenge(task, size)
     if source.synthetic:
         counts = QUESTIONS[size]
-        train_lines = synthetic_lines(task, train_count or counts[0], seed, questions_per_story)
-        test_lines = synthetic_lines(task, test_count or counts[1], seed + 1, questions_per_story)
+        train_count, test_count = at_most(train_count, counts[0]), at_most(test_count, counts[1])
+        train_lines = synthetic_lines(task, train_count, seed, questions_per_story)
+        test_lines = synthetic_lines(task, test_count, seed + 1, questions_per_story)
         names = (f"synthetic qa{task} train", f"synthetic qa{task} test")
     else:
         train_lines, train_name = read_task_lines(task, size, "train", source)

@@ -25,7 +25,7 @@ import numpy as np
 
 from keras_classics.datasets import cache
 from keras_classics.datasets.cifar10_synthetic import synthetic
-from keras_classics.datasets.source import DataSource
+from keras_classics.datasets.source import DataSource, at_most
 from keras_classics.errors import DataError
 
 Arrays = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
@@ -227,7 +227,7 @@ def load(source: DataSource, train_count: int = 0, test_count: int = 0, seed: in
         DataError: file missing offline, corrupt or unreadable.
     """
     if source.synthetic:
-        return synthetic(train_count or 50000, test_count or 10000, seed)
+        return synthetic(at_most(train_count, 50000), at_most(test_count, 10000), seed)
     (x_train, y_train), (x_test, y_test) = load_real(source)
     if train_count:
         x_train, y_train = x_train[:train_count], y_train[:train_count]

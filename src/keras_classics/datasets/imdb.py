@@ -35,7 +35,7 @@ import numpy as np
 from keras_classics.datasets import cache
 from keras_classics.datasets.imdb_synthetic import synthetic_texts, synthetic_word_index
 from keras_classics.datasets.imdb_words import BASE, encode_text, get_word_index, locate_word_index
-from keras_classics.datasets.source import DataSource
+from keras_classics.datasets.source import DataSource, at_most
 from keras_classics.errors import DataError
 
 Arrays = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
@@ -282,7 +282,8 @@ def load(
     if source.synthetic:
         index = synthetic_word_index()
         raw = []
-        for split_seed, count in ((seed, train_count or 25000), (seed + 1, test_count or 25000)):
+        counts = (at_most(train_count, 25000), at_most(test_count, 25000))
+        for split_seed, count in zip((seed, seed + 1), counts, strict=True):
             texts, labels = synthetic_texts(count, split_seed)
             raw.append(([encode_text(t, index) for t in texts], labels))
         (x_train, y_train), (x_test, y_test) = encode_keras(raw[0], raw[1], **options)

@@ -15,7 +15,7 @@ import numpy as np
 
 from keras_classics.datasets import cache, synthetic_digits
 from keras_classics.datasets.idx import read_idx
-from keras_classics.datasets.source import DataSource
+from keras_classics.datasets.source import DataSource, at_most
 from keras_classics.errors import DataError, MissingDataError, UserError
 
 Arrays = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
@@ -80,8 +80,8 @@ def load(dataset: str, source: DataSource, train_count: int = 0, test_count: int
     if source.synthetic:
         return synthetic_digits.load(
             fashion=dataset != "mnist",
-            train_count=train_count or 60000,
-            test_count=test_count or 10000,
+            train_count=at_most(train_count, 60000),
+            test_count=at_most(test_count, 10000),
         )
     (x_train, y_train), (x_test, y_test) = _load_real(dataset, source)
     return _first((x_train, y_train), train_count), _first((x_test, y_test), test_count)

@@ -11,6 +11,13 @@ from keras_classics.errors import UserError
 SOURCES = ("real", "synthetic")
 
 
+def at_most(count: int, size: int) -> int:
+    """How many samples `train_samples=count` takes from a split of `size`: all of them for 0,
+    never more than there are. The synthetic twins make this many, so a huge count means the
+    whole split, as with the real files, not an array too large to allocate."""
+    return min(count, size) if count else size
+
+
 @dataclasses.dataclass(frozen=True)
 class DataSource:
     """The user's data choice, passed to every `load_data`.

@@ -38,6 +38,8 @@ from keras_classics.registry import Context
 from keras_classics.runs import Run
 
 CHARS = "0123456789+ "
+MAX_TRAINING_SIZE = 1_000_000  # 20 times the original's; 0.4 GB of one-hot questions
+MAX_LAYERS = 64  # the original stacks 1; a million would build layers for hours
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,10 +62,18 @@ class Config(BaseConfig):
             raise UserError(f"rnn must be lstm, gru or simple_rnn, got {self.rnn!r}")
         if not 1 <= self.digits <= 9:
             raise UserError(f"digits must be between 1 and 9, got {self.digits}")
-        if self.training_size < 20:
-            raise UserError(f"training_size must be at least 20, got {self.training_size}")
-        if self.layers < 1:
-            raise UserError(f"layers must be at least 1, got {self.layers}")
+        if not 20 <= self.training_size <= MAX_TRAINING_SIZE:
+            raise UserError(
+                f"training_size must be between 20 and {MAX_TRAINING_SIZE} (the questions are "
+                f"one-hot encoded in memory), got {self.training_size}"
+            )
+        if self.training_size > _count_pairs(self.digits):
+            raise UserError(
+                f"training_size {self.training_size} exceeds the {_count_pairs(self.digits)} "
+                f"distinct sums of {self.digits}-digit numbers (digits={self.digits})"
+            )
+        if not 1 <= self.layers <= MAX_LAYERS:
+            raise UserError(f"layers must be between 1 and {MAX_LAYERS}, got {self.layers}")
 
 
 PRESETS = {

@@ -73,7 +73,7 @@ import keras
 import numpy as np
 
 from keras_classics import training
-from keras_classics.config import BaseConfig
+from keras_classics.config import BaseConfig, check_range
 from keras_classics.datasets import DataSource, babi, babi_stories
 from keras_classics.errors import UserError
 from keras_classics.examples.families import babi_qa
@@ -107,8 +107,7 @@ class Config(BaseConfig):
         babi.challenge(self.task, self.size)
         if not 0 <= self.dropout < 1:
             raise UserError(f"dropout must be in [0, 1), got {self.dropout}")
-        if self.questions_per_story < 1:
-            raise UserError("questions_per_story must be at least 1")
+        check_range("questions_per_story", self.questions_per_story, 1)
 
 
 PRESETS = {

@@ -62,7 +62,7 @@ import keras
 import numpy as np
 
 from keras_classics import training
-from keras_classics.config import BaseConfig
+from keras_classics.config import BaseConfig, check_range
 from keras_classics.datasets import DataSource, babi, babi_stories
 from keras_classics.errors import UserError
 from keras_classics.examples.families import babi_qa
@@ -102,8 +102,12 @@ class Config(BaseConfig):
             raise UserError(f"rnn must be lstm, gru or simple_rnn, got {self.rnn!r}")
         if not 0 <= self.validation_split < 1:
             raise UserError(f"validation_split must be in [0, 1), got {self.validation_split}")
-        if self.questions_per_story < 1:
-            raise UserError("questions_per_story must be at least 1")
+        check_range("questions_per_story", self.questions_per_story, 1)
+        if self.train_samples and int(self.train_samples * (1 - self.validation_split)) < 1:
+            raise UserError(
+                f"train_samples {self.train_samples} leaves no training question after "
+                f"validation_split {self.validation_split}; keep more"
+            )
 
 
 PRESETS = {

@@ -36,11 +36,13 @@ import keras
 import numpy as np
 
 from keras_classics import training
-from keras_classics.config import BaseConfig
+from keras_classics.config import BaseConfig, check_range
 from keras_classics.datasets import DataSource, cifar10
 from keras_classics.errors import UserError
 from keras_classics.examples.families.cifar10 import DataSpec, ShiftFlip
 from keras_classics.runs import Run
+
+MAX_N = 200  # the deepest network of the paper (ResNet1202); more would build for hours
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,12 +70,22 @@ class Config(BaseConfig):
         """Rejects depths the builders cannot make."""
         if self.version not in (1, 2):
             raise UserError(f"version must be 1 or 2, got {self.version}")
-        if self.n < 1:
-            raise UserError(f"n must be at least 1, got {self.n}")
+        check_range("n", self.n, 1, MAX_N, why=f"depth 6n+2; ResNet1202 has n={MAX_N}")
+        check_range("plateau_factor", self.plateau_factor, 0, 1, low_open=True, high_open=True)
+        check_range(
+            "min_lr",
+            self.min_lr,
+            0,
+            self.learning_rate,
+            why="the learning_rate: a higher floor would raise the rate on a plateau",
+        )
         if len(self.schedule_epochs) != 4 or list(self.schedule_epochs) != sorted(
             self.schedule_epochs
         ):
-            raise UserError("schedule_epochs must be 4 increasing epochs, like 80,120,160,180")
+            raise UserError(
+                "schedule_epochs must be 4 increasing epochs, like 80,120,160,180, got "
+                f"{','.join(map(str, self.schedule_epochs)) or 'none'}"
+            )
 
     @property
     def depth(self) -> int:

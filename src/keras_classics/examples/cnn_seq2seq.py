@@ -50,7 +50,7 @@ import keras
 import numpy as np
 
 from keras_classics import image_io, training
-from keras_classics.config import BaseConfig
+from keras_classics.config import BaseConfig, check_range
 from keras_classics.datasets import DataSource, fra_eng
 from keras_classics.errors import UserError
 from keras_classics.examples.families import seq2seq
@@ -81,10 +81,14 @@ class Config(BaseConfig):
             raise UserError(f"malformed must be skip or error, got {self.malformed!r}")
         if not 0 < self.validation_split < 1:
             raise UserError(f"validation_split must be in (0, 1), got {self.validation_split}")
-        if self.num_samples < 2:
-            raise UserError(f"num_samples must be at least 2, got {self.num_samples}")
-        if self.decode_samples < 1:
-            raise UserError(f"decode_samples must be at least 1, got {self.decode_samples}")
+        check_range(
+            "num_samples",
+            self.num_samples,
+            2,
+            seq2seq.MAX_SAMPLES,
+            why="more lines than fra.txt has",
+        )
+        check_range("decode_samples", self.decode_samples, 1)
 
 
 PRESETS = {

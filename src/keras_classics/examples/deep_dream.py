@@ -51,7 +51,7 @@ import numpy as np
 import scipy.ndimage
 
 from keras_classics import gradients, image_io, training
-from keras_classics.config import BaseConfig
+from keras_classics.config import BaseConfig, check_range
 from keras_classics.datasets import DataSource, cache, imagenet, objects
 from keras_classics.errors import UserError
 from keras_classics.examples.families import vision_networks
@@ -99,12 +99,20 @@ class Config(BaseConfig):
     def check(self) -> None:
         """Rejects values the ascent or the network cannot use."""
         vision_networks.check_config(self)
-        if self.num_octave < 1 or self.octave_scale <= 1.0:
-            raise UserError("num_octave must be at least 1 and octave_scale above 1")
-        if self.iterations < 0 or self.class_iterations < 0:
-            raise UserError("iterations must not be negative")
-        if self.max_loss < 0:
-            raise UserError(f"max_loss must be positive (or 0: the network's), got {self.max_loss}")
+        check_range("num_octave", self.num_octave, 1, 32, why="32 octaves of 1.1 shrink 21 times")
+        # scale**octave must stay a float: 1e300 squared overflowed (OverflowError)
+        check_range(
+            "octave_scale",
+            self.octave_scale,
+            1,
+            100,
+            low_open=True,
+            why="each octave shrinks the image by this factor",
+        )
+        check_range("max_loss", self.max_loss, 0, why="0: the network's own limit")
+        check_range("step", self.step, 0, low_open=True, why="the ascent's step")
+        check_range("class_step", self.class_step, 0, low_open=True, why="the ascent's step")
+        check_range("target_class", self.target_class, -1, 999, why="-1: the default class")
 
 
 PRESETS = {

@@ -25,9 +25,8 @@ import dataclasses
 
 import keras
 
-from keras_classics.config import BaseConfig
+from keras_classics.config import BaseConfig, check_range
 from keras_classics.datasets import DataSource, imdb, imdb_words
-from keras_classics.errors import UserError
 from keras_classics.examples.families import imdb_reviews
 from keras_classics.examples.families.imdb_reviews import Data, DataSpec
 from keras_classics.registry import Context
@@ -51,8 +50,9 @@ class Config(BaseConfig):
 
     def check(self) -> None:
         """Rejects sizes the model cannot use."""
-        if self.max_features < 4 or self.maxlen < 1:
-            raise UserError("max_features must be at least 4 and maxlen at least 1")
+        imdb_reviews.check_sizes(self)
+        # padding="valid": the convolution needs a window of kernel_size words in maxlen
+        check_range("kernel_size", self.kernel_size, 1, self.maxlen, why=f"maxlen is {self.maxlen}")
 
 
 PRESETS = {

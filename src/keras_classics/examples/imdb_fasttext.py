@@ -52,7 +52,7 @@ import dataclasses
 import keras
 import numpy as np
 
-from keras_classics.config import BaseConfig
+from keras_classics.config import BaseConfig, check_range
 from keras_classics.datasets import DataSource, imdb, imdb_words
 from keras_classics.errors import UserError
 from keras_classics.examples.families import imdb_reviews
@@ -82,8 +82,10 @@ class Config(BaseConfig):
         """Rejects settings the n-gram code or the model cannot use."""
         if not 1 <= self.ngram_range <= 5:
             raise UserError(f"ngram_range must be between 1 and 5, got {self.ngram_range}")
-        if self.ngram_buckets < 0 or self.max_features < 4:
-            raise UserError("ngram_buckets must be 0 or positive and max_features at least 4")
+        imdb_reviews.check_sizes(self)
+        check_range("memory_limit_gb", self.memory_limit_gb, 0, low_open=True)
+        if self.ngram_range == 1 or self.ngram_buckets:  # the model's size is known now
+            check_memory(self, default_spec(self))
 
 
 PRESETS = {
@@ -276,6 +278,22 @@ def size_text(gigabytes: float) -> str:
     return f"{gigabytes:.2f} GB" if gigabytes >= 1 else f"{gigabytes * 1000:.1f} MB"
 
 
+def check_memory(config: Config, spec: DataSpec) -> None:
+    """Refuses a model that needs more than memory_limit_gb to train (`check()` calls it when the
+    size is known from the config, `build_model` once the data has given the n-gram count).
+
+    Raises:
+        UserError: when training it would need more than memory_limit_gb.
+    """
+    training_gb = footprint(config, spec)[2]
+    if training_gb > config.memory_limit_gb:
+        raise UserError(
+            f"this model needs about {training_gb:.1f} GB to train (memory_limit_gb="
+            f"{config.memory_limit_gb}): hash the n-grams (--set ngram_buckets=1048576) or "
+            "raise --set memory_limit_gb"
+        )
+
+
 def build_model(config: Config, spec: DataSpec | None = None) -> keras.Model:
     """Embedding -> GlobalAveragePooling1D -> Dense(1, sigmoid), after a size check.
 
@@ -290,12 +308,7 @@ def build_model(config: Config, spec: DataSpec | None = None) -> keras.Model:
         f"about {size_text(training_gb)} to train with Adam",
         flush=True,
     )
-    if training_gb > config.memory_limit_gb:
-        raise UserError(
-            f"this model needs about {training_gb:.1f} GB to train (memory_limit_gb="
-            f"{config.memory_limit_gb}): hash the n-grams (--set ngram_buckets=1048576) or "
-            "raise --set memory_limit_gb"
-        )
+    check_memory(config, spec)
     model = keras.Sequential(
         [
             keras.Input((spec.maxlen,), dtype="int32"),

@@ -29,7 +29,6 @@ import keras
 
 from keras_classics.config import BaseConfig
 from keras_classics.datasets import DataSource, imdb, imdb_words
-from keras_classics.errors import UserError
 from keras_classics.examples.families import imdb_reviews
 from keras_classics.examples.families.imdb_reviews import Data, DataSpec
 from keras_classics.registry import Context
@@ -52,8 +51,7 @@ class Config(BaseConfig):
 
     def check(self) -> None:
         """Rejects sizes the model cannot use."""
-        if self.max_features < 4 or self.maxlen < 1:
-            raise UserError("max_features must be at least 4 and maxlen at least 1")
+        imdb_reviews.check_sizes(self)
 
 
 PRESETS = {

@@ -45,11 +45,15 @@ import keras
 import numpy as np
 
 from keras_classics import image_io, training
-from keras_classics.config import BaseConfig
+from keras_classics.config import BaseConfig, check_range
 from keras_classics.datasets import DataSource
 from keras_classics.errors import UserError
 from keras_classics.registry import Context
 from keras_classics.runs import Run
+
+# The series and its windows live in memory; the original's is 1000 long. A stateful LSTM reads
+# it one batch at a time, so ten million steps already take hours.
+MAX_INPUT_LEN = 10_000_000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,10 +73,9 @@ class Config(BaseConfig):
 
     def check(self) -> None:
         """Rejects series too short for the split, the windows or the batch size."""
-        if self.tsteps < 1 or self.lahead < 1:
-            raise UserError(
-                f"tsteps and lahead must be at least 1, got {self.tsteps}, {self.lahead}"
-            )
+        check_range("input_len", self.input_len, 1, MAX_INPUT_LEN)
+        check_range("tsteps", self.tsteps, 1)
+        check_range("lahead", self.lahead, 1, self.input_len, why=f"input_len is {self.input_len}")
         if not 0 < self.train_ratio < 1:
             raise UserError(f"train_ratio must be between 0 and 1, got {self.train_ratio}")
         test = self.input_len - int(self.input_len * self.train_ratio)

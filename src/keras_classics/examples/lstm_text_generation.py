@@ -39,11 +39,15 @@ import keras
 import numpy as np
 
 from keras_classics import training
-from keras_classics.config import BaseConfig
+from keras_classics.config import BaseConfig, check_range
 from keras_classics.datasets import DataSource, text_corpus
 from keras_classics.errors import DataError, UserError
 from keras_classics.registry import Context
 from keras_classics.runs import Run
+
+BOOK_CHARS = 600_893  # nietzsche.txt
+MAX_MAXLEN = 10_000
+MAX_GENERATE = 100_000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,14 +68,19 @@ class Config(BaseConfig):
 
     def check(self) -> None:
         """Rejects settings the windows or the sampler cannot honour."""
-        if self.maxlen < 1 or self.step < 1:
-            raise UserError(f"maxlen and step must be at least 1, got {self.maxlen}, {self.step}")
+        check_range("maxlen", self.maxlen, 1, MAX_MAXLEN, why="characters per window")
+        check_range("step", self.step, 1)
         if not 0 <= self.holdout < 0.5:
             raise UserError(f"holdout must be in [0, 0.5), got {self.holdout}")
         if not self.diversities or min(self.diversities) <= 0:
             raise UserError(f"diversities must be positive numbers, got {self.diversities}")
-        if self.generate_length < 1:
-            raise UserError(f"generate_length must be at least 1, got {self.generate_length}")
+        check_range(
+            "generate_length",
+            self.generate_length,
+            1,
+            MAX_GENERATE,
+            why="one model call per character, after every epoch",
+        )
 
 
 PRESETS = {
@@ -131,7 +140,7 @@ def load_data(config: Config, source: DataSource) -> Data:
     Raises:
         DataError: missing or unreadable text, or a text too short for the windows.
     """
-    needed = 600_893  # the synthetic twin is as long as the book unless fewer windows are asked
+    needed = BOOK_CHARS  # the synthetic twin is as long as the book unless fewer windows are asked
     if config.train_samples:
         per_window = config.train_samples * config.step + config.maxlen + 1
         test_windows = config.test_samples or config.train_samples
@@ -139,6 +148,7 @@ def load_data(config: Config, source: DataSource) -> Data:
         needed = int(per_window / (1 - config.holdout)) + 1
         if config.holdout:
             needed = max(needed, int(test_chars / config.holdout) + 1)
+        needed = min(needed, BOOK_CHARS)  # train_samples is "at most": never longer than the book
     text = text_corpus.load(source, config.text_path, min_chars=needed, seed=config.seed)
     text = text.lower()
     chars, char_indices = characters(text)

@@ -42,7 +42,7 @@ import keras
 import numpy as np
 
 from keras_classics import image_io, training
-from keras_classics.config import BaseConfig
+from keras_classics.config import BaseConfig, check_range
 from keras_classics.datasets import DataSource, mnist
 from keras_classics.errors import UserError
 from keras_classics.registry import Context
@@ -76,10 +76,15 @@ class Config(BaseConfig):
             raise UserError(f"dataset must be mnist or fashion_mnist, got {self.dataset!r}")
         if not -1 <= self.digit <= 9:
             raise UserError(f"digit must be 0-9 (or -1 for all), got {self.digit}")
-        if self.latent_size < 1 or self.plot_samples < 1:
-            raise UserError("latent_size and plot_samples must be positive")
-        if len(self.generator_filters) != 3 or len(self.discriminator_filters) != 4:
-            raise UserError("generator_filters takes 3 widths, discriminator_filters 4")
+        check_range("plot_samples", self.plot_samples, 1, 100, why="digits per class in the plot")
+        check_range("soft_one", self.soft_one, 0, 1, low_open=True, why="a target probability")
+        check_range("real_aux_weight", self.real_aux_weight, 0)
+        for name, count in (("generator_filters", 3), ("discriminator_filters", 4)):
+            widths = getattr(self, name)
+            if len(widths) != count:
+                raise UserError(
+                    f"{name} takes {count} widths, got {','.join(map(str, widths)) or 'none'}"
+                )
 
 
 PRESETS = {

@@ -36,7 +36,7 @@ import keras
 import numpy as np
 
 from keras_classics import image_io, training
-from keras_classics.config import BaseConfig
+from keras_classics.config import BaseConfig, check_range
 from keras_classics.datasets import DataSource, mnist
 from keras_classics.errors import UserError
 from keras_classics.registry import Context
@@ -60,12 +60,13 @@ class Config(BaseConfig):
         """Rejects values the model cannot use."""
         if self.dataset not in mnist.DATASETS:
             raise UserError(f"dataset must be mnist or fashion_mnist, got {self.dataset!r}")
-        if len(self.layer_filters) != 2 or min(self.layer_filters) < 1:
+        if len(self.layer_filters) != 2:
             raise UserError(
-                "layer_filters must be two positive numbers (28 -> 14 -> 7), e.g. 32,64"
+                f"layer_filters must be two numbers (28 -> 14 -> 7), e.g. 32,64, "
+                f"got {','.join(map(str, self.layer_filters))}"
             )
-        if self.latent_dim < 1 or self.kernel_size < 1 or self.noise_std < 0:
-            raise UserError("latent_dim and kernel_size must be positive, noise_std not negative")
+        check_range("kernel_size", self.kernel_size, 1, 28, why="the images are 28 pixels wide")
+        check_range("noise_std", self.noise_std, 0)
 
 
 PRESETS = {

@@ -56,8 +56,6 @@ class Config(BaseConfig):
         """Rejects values the model cannot use."""
         if self.dataset not in mnist.DATASETS:
             raise UserError(f"dataset must be mnist or fashion_mnist, got {self.dataset!r}")
-        if self.row_hidden < 1 or self.col_hidden < 1:
-            raise UserError("row_hidden and col_hidden must be at least 1")
 
 
 PRESETS = {

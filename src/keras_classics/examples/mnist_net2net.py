@@ -57,7 +57,7 @@ import keras
 import numpy as np
 
 from keras_classics import training
-from keras_classics.config import BaseConfig
+from keras_classics.config import BaseConfig, check_range
 from keras_classics.datasets import DataSource, mnist
 from keras_classics.errors import UserError
 from keras_classics.runs import Run
@@ -86,14 +86,13 @@ class Config(BaseConfig):
         """Rejects values the transforms cannot use."""
         if self.dataset not in mnist.DATASETS:
             raise UserError(f"dataset must be mnist or fashion_mnist, got {self.dataset!r}")
-        if min(self.conv_filters, self.dense_units) < 1:
-            raise UserError("conv_filters and dense_units must be at least 1")
-        if self.wider_conv_filters <= self.conv_filters:
-            raise UserError("wider_conv_filters must be larger than conv_filters")
-        if self.wider_dense_units <= self.dense_units:
-            raise UserError("wider_dense_units must be larger than dense_units")
-        if self.noise_scale < 0:
-            raise UserError(f"noise_scale must be 0 or positive, got {self.noise_scale}")
+        for wider, narrow in (
+            ("wider_conv_filters", "conv_filters"),
+            ("wider_dense_units", "dense_units"),
+        ):
+            low = getattr(self, narrow)
+            check_range(wider, getattr(self, wider), low, low_open=True, why=f"{narrow} is {low}")
+        check_range("noise_scale", self.noise_scale, 0, 1, why="a fraction of the weights' std")
 
 
 PRESETS = {
@@ -431,6 +430,7 @@ def train(config: Config, data: Data, run: Run | None) -> dict[str, float]:
     }
 
     def finish_step(row: dict, names) -> None:
+        training.check_losses(row["epoch"], row)
         rows[row["epoch"]] = row
         for name in names:
             history[name] = history[name][: row["epoch"] - 1] + [float(row[f"{name}_val_loss"])]

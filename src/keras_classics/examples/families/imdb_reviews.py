@@ -17,10 +17,32 @@ import keras
 import numpy as np
 
 from keras_classics import training
+from keras_classics.config import check_range
 from keras_classics.datasets import imdb_words
 from keras_classics.datasets.imdb_words import read_word_index
 from keras_classics.errors import UserError
 from keras_classics.runs import Run, write_atomic
+
+# More words than the IMDB vocabulary has (88,584) only add Embedding rows no review uses; no
+# review is longer than 2,494 words, so a longer padding is all zeros.
+MAX_FEATURES = 100_000
+MAX_MAXLEN = 10_000
+
+
+def check_sizes(config) -> None:
+    """The vocabulary and padding sizes of every IMDB classifier (its `check()` calls this).
+
+    Raises:
+        UserError: for a size the Embedding or the padding cannot use.
+    """
+    check_range(
+        "max_features",
+        config.max_features,
+        4,
+        MAX_FEATURES,
+        why="the IMDB vocabulary has 88,584 words",
+    )
+    check_range("maxlen", config.maxlen, 1, MAX_MAXLEN, why="the longest review has 2,494 words")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -15,6 +15,10 @@ from keras_classics.errors import DataError, UserError
 from keras_classics.examples.families import seq2seq
 from keras_classics.runs import Run
 
+# num_samples: the first N lines of fra.txt (every release has fewer than 250,000); the synthetic
+# twin makes N pairs and the one-hot arrays grow with N, so a typo such as 10**12 stops here.
+MAX_SAMPLES = 1_000_000
+
 
 @dataclasses.dataclass(frozen=True)
 class TokenTables:
