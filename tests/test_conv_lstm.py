@@ -1,13 +1,18 @@
 """conv_lstm: the seed's counts, the original's movie generator (next frame, squares, noise),
-the frame-by-frame prediction demo and its PNG and GIF."""
+the causal last convolution, BatchNormalization's recalibrated statistics, the frame-by-frame
+prediction demo and its PNG and GIF, and a model that predicts motion."""
 
 from __future__ import annotations
 
+import dataclasses
+
+import keras
 import numpy as np
 import pytest
 
 from conftest import explain
-from keras_classics import config
+from keras_classics import config, training
+from keras_classics.datasets import DataSource
 from keras_classics.examples import conv_lstm
 from keras_classics.explaining import parameter_line
 from keras_classics.walkthroughs import conv_lstm as walkthrough
@@ -24,6 +29,74 @@ def test_counts_equal_the_seed_and_adadelta_is_at_keras2_rate():
     assert tuple(model.layers[-1].output.shape) == (None, None, 40, 40, 1)  # any frame count
     assert type(model.optimizer).__name__ == "Adadelta"
     assert float(np.asarray(model.optimizer.learning_rate)) == pytest.approx(1.0)
+
+
+def test_the_last_convolution_never_sees_the_frame_it_predicts():
+    # Output t is trained to be input frame t + 1: the original's Conv3D(padding="same") sees
+    # it (keras-io#1003); the causal one, with the same 1,081 parameters, sees frames <= t.
+    cfg = config.resolve(conv_lstm.Config, conv_lstm.PRESETS, "tiny")
+    movie = np.random.RandomState(0).rand(2, 5, 12, 12, 1).astype("float32")
+    changed = movie.copy()
+    changed[:, 3:] = 0.0  # frames 3 and 4 differ
+    for causal, unchanged in ((True, 3), (False, 2)):
+        model = conv_lstm.build_model(
+            dataclasses.replace(cfg, causal=causal), conv_lstm.DataSpec(12)
+        )
+        assert model.layers[-1].count_params() == (3 * 3 * 3 * 4 + 1)
+        before = np.asarray(model.predict(movie, verbose=0))
+        after = np.asarray(model.predict(changed, verbose=0))
+        np.testing.assert_allclose(before[:, :unchanged], after[:, :unchanged], atol=1e-6)
+        assert not np.allclose(before[:, unchanged], after[:, unchanged], atol=1e-6)
+
+
+def test_recalibrated_statistics_make_inference_equal_the_training_step():
+    # Keras' moving averages start at variance 1.0 and keep 0.99**steps of it; recalibrated,
+    # inference normalises exactly as a training step on the same batch does.
+    cfg = config.resolve(conv_lstm.Config, conv_lstm.PRESETS, "tiny")
+    model = conv_lstm.build_model(cfg, conv_lstm.DataSpec(12))
+    movies, _ = conv_lstm.make_movies(cfg)
+    batch = movies[:4]
+    training_step = keras.ops.convert_to_numpy(model(batch, training=True))
+    assert not np.allclose(np.asarray(model.predict(batch, verbose=0)), training_step, atol=1e-3)
+    conv_lstm.recalibrate_batch_norm(model, batch, batch_size=4)
+    np.testing.assert_allclose(model.predict(batch, verbose=0), training_step, atol=1e-4)
+
+
+def _norms(model):
+    return [layer for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization)]
+
+
+def test_fit_recalibrates_the_statistics_after_every_epoch():
+    cfg = config.resolve(conv_lstm.Config, conv_lstm.PRESETS, "tiny")
+    data = conv_lstm.load_data(cfg, DataSource())
+    x, y = data.train
+    for recalibrate in (True, False):
+        model = conv_lstm.build_model(cfg, data.spec)
+        callbacks = [conv_lstm.RecalibrateBatchNorm(x, 4, batches=2)] if recalibrate else []
+        training.fit(model, None, x, y, epochs=2, batch_size=4, seed=1, callbacks=callbacks)
+        variances = [np.asarray(layer.moving_variance).copy() for layer in _norms(model)]
+        if not recalibrate:  # 6 steps: 0.99**6 = 94% of the starting 1.0 is left
+            assert min(v.min() for v in variances) > 0.9
+            continue
+        conv_lstm.recalibrate_batch_norm(model, x[:8], 4)  # the same weights, the same movies
+        for before, layer in zip(variances, _norms(model), strict=True):
+            np.testing.assert_allclose(before, layer.moving_variance, rtol=1e-4, atol=1e-7)
+        assert max(v.max() for v in variances) < 0.9
+
+
+def test_rollout_errors_against_the_motionless_baselines():
+    # One 2x2 square moving right by a pixel a frame on a 6x6 frame; 2 frames fed, 2 predicted.
+    noisy = np.zeros((1, 4, 6, 6, 1))
+    for t in range(4):
+        noisy[0, t, 2:4, t : t + 2] = 1
+    shifted = np.concatenate([noisy[:, 1:], np.zeros((1, 1, 6, 6, 1))], axis=1)
+    shifted[0, 3, 2:4, 4:6] = 1
+    perfect = noisy.copy()  # frames 2 and 3 predicted exactly
+    errors = conv_lstm.rollout_errors(perfect, noisy, shifted, np.full((6, 6, 1), 0.5), fed=2)
+    assert errors[""] == 0.0
+    # Repeating frame 2 (columns 1-2): frame 3 shares 2 pixels, frame 4 none -> 4 + 8 of 72.
+    assert errors["_repeat_last"] == pytest.approx(12 / 72)
+    assert errors["_mean_frame"] == pytest.approx(0.5)
 
 
 def test_movies_have_the_originals_shapes_and_range():
@@ -116,8 +189,6 @@ def test_demo_writes_the_prediction_png_and_gif(tmp_path, capsys):
 
 
 def test_explain_prints_the_seeds_check_as_the_seed_prints_it():
-    from keras_classics.datasets import DataSource
-
     sections = list(explain(conv_lstm, conv_lstm.Config(), DataSource()))
     assert "conv_lstm: total 407,001 | trainable 406,681 | non-trainable 320" in sections[0].body
     assert "(1200, 15, 40, 40, 1)" in sections[1].body

@@ -13,6 +13,7 @@ from keras_classics import runs, training
 from keras_classics.datasets import DataSource, fra_eng
 from keras_classics.errors import DataError, UserError
 from keras_classics.examples import lstm_seq2seq as ex
+from keras_classics.examples.families import seq2seq
 from keras_classics.registry import Context
 
 SYNTHETIC = Context(source=DataSource(kind="synthetic"))  # what `sample` draws from
@@ -137,3 +138,56 @@ def test_bad_settings_are_user_errors():
     with pytest.raises(UserError):
         ex.Config(validation_split=1.0).check()
     assert fra_eng.MALFORMED_POLICIES == ("skip", "error")
+
+
+def _hand_made_data():
+    """Six pairs, the last three held out; 'Hi.' has two translations."""
+    pairs = [("Go.", "Va !"), ("Hi.", "Salut !"), ("Run!", "Cours !"),
+             ("Hi.", "Salut."), ("Wow!", "Ça alors !"), ("Fire!", "Au feu !")]  # fmt: skip
+    inputs, targets, tables = seq2seq.prepare(pairs, padding=" ")
+    arrays = seq2seq.vectorize(inputs, targets, tables, pad_with_space=True)
+    test = ((arrays[0][3:], arrays[1][3:]), arrays[2][3:])
+    train = ((arrays[0][:3], arrays[1][:3]), arrays[2][:3])
+    return seq2seq.Data(train, test, seq2seq.spec_of(tables), tables, inputs, targets, 3)
+
+
+def test_exact_match_counts_the_pairs_translation_and_any_reference():
+    data = _hand_made_data()
+    positions = seq2seq.held_out(data, 100)
+    assert positions.tolist() == [0, 1, 2]  # all three held-out pairs
+    decoded = ["Salut !", "Ça alors !", "Au feu"]  # another reference, exact, one char short
+    scores = seq2seq.exact_scores(decoded, data, positions)
+    assert scores == {"exact_match": pytest.approx(1 / 3), "exact_any": pytest.approx(2 / 3)}
+    report = seq2seq.translation_report(
+        ["Hi.", "Wow!", "Fire!"], decoded, ["Salut.", "Ça alors !", "Au feu !"],
+        seq2seq.references_of(data, [3, 4, 5]),
+    )  # fmt: skip
+    assert "Expected: Salut.  [exact: another reference]" in report
+    assert "Expected: Ça alors !  [exact]" in report
+    assert report.endswith("exact: 1/3 (33%); one of the references: 2/3 (67%)\n")
+    assert seq2seq.held_out(data, 2).tolist() == [0, 2]  # spread over the held-out part
+
+
+def test_character_accuracy_counts_each_translation_up_to_its_end():
+    data = _hand_made_data()
+    target = data.test[1]  # 'Salut.\n' then ' ' padding, ...
+    end = data.tables.target_token_index[fra_eng.END]
+    probabilities = target.copy()
+    assert seq2seq.character_accuracy(probabilities, target, end) == 1.0
+    probabilities[0, 0] = np.roll(probabilities[0, 0], 1)  # 'S' of 'Salut.' wrong
+    probabilities[:, -1] = np.roll(probabilities[:, -1], 1)  # padding wrong: not counted
+    characters = sum(len(t) - 1 for t in data.target_texts[3:])  # French + '\n', no '\t'
+    assert seq2seq.character_accuracy(probabilities, target, end) == pytest.approx(
+        1 - 1 / characters
+    )
+
+
+def test_evaluate_reports_the_exact_share_of_held_out_sentences():
+    config, data, model = _small(num_samples=40, decode_samples=4)
+    metrics = ex.evaluate(config, data, model)
+    assert {"test_loss", "test_accuracy", "test_char_accuracy", "train_exact_any"} <= set(metrics)
+    positions = seq2seq.held_out(data, 4)
+    decoded = ex.decode_sequences(model, data.test[0][0][positions], data.tables, 4)
+    scores = seq2seq.exact_scores(decoded, data, positions)
+    assert metrics["test_exact_match"] == scores["exact_match"]
+    assert metrics["test_exact_any"] == scores["exact_any"]

@@ -21,12 +21,32 @@ Differences from the original (Keras 2.3.1 `examples/conv_lstm.py`):
   barely trains, so Adadelta(learning_rate=1.0, rho=0.95) is explicit.
 - ConvLSTM2D's recurrent activation is Keras 3's default sigmoid (Keras 2 used hard_sigmoid,
   whose Keras 3 version has another slope); `np.float` (removed from NumPy) is float.
+- The last Conv3D is causal in time (`CausalConv3D`: the same 3x3x3 kernel and 1,081
+  parameters, zero frames before the first one). The original's padding="same" let output t
+  see frame t + 1, which is its own target: the network learned to copy the next input
+  frame, and in the demo, where there is no next frame, it predicted no better than
+  repeating the last one (quick preset: rollout error 0.183 against 0.165 for the repeated
+  frame; the one-step error with the next frame given was 0.003, without it 0.03 to 0.1).
+  `--set causal=false` restores it. The same leak is reported for keras-io's port
+  (keras-io#1003).
+- After each epoch's last step, BatchNormalization's moving mean and variance are recomputed
+  for the current weights (`recalibrate_batch_norm`, on 5 batches of training movies), so the
+  validation loss, the saved model and the demo normalise as training does. Keras' moving
+  averages start at variance 1.0 and keep 0.99**steps of it: after the quick preset's 380
+  steps, 0.022, when these layers' inputs have variances of 0.001 to 0.02. That was the flat
+  grey prediction: on the same weights, the test loss was 0.171 with Keras' averages and 0.004
+  recalibrated (0.005 in a training step); the validation loss sat at 0.40 while the training
+  loss fell to 0.05. The original's 28,500 steps leave nothing of the start; training itself
+  (batch statistics) is unchanged. `--set recalibrate_bn=false` keeps Keras' averages.
 - The original predicted 16 frames after the 7 fed in but showed only 8 (to frame 15); here
   the 8 shown are predicted, one at a time. Its 15 files `N_animate.png` are one figure
   `prediction_1004.png` (top: fed frames and predictions, bottom: ground truth) and a GIF
-  `prediction_1004.gif` of both side by side.
+  `prediction_1004.gif` of both side by side. The demo prints its error beside two
+  predictions without motion (the last fed frame repeated, the mean training frame).
 - `validation_split=0.05` is the last 5% of the 1000 training movies, as Keras takes it; the
-  200 movies after them are the test set (the original did not evaluate on them).
+  200 movies after them are the test set (the original did not evaluate on them): `evaluate`
+  gives their next-frame loss and the demo's rollout error on all of them
+  (`test_rollout_error`, beside `test_rollout_error_repeat_last` and `_mean_frame`).
 - `frame_size`, `filters`, `n_frames` and `n_samples` are fields so that the tiny preset is
   small: ConvLSTM2D trains very slowly on CPU, pathologically so on JAX.
 """
@@ -67,6 +87,13 @@ class Config(BaseConfig):
     rho: float = 0.95
     which: int = 1004  # the movie shown after training (not trained on)
     fed_frames: int = 7  # frames given before the network predicts on its own
+    # After each epoch's last step, BatchNormalization's moving mean and variance are replaced
+    # by the statistics of the current weights (see `recalibrate_batch_norm`); false keeps
+    # Keras' moving averages alone, whose start (variance 1.0) lingers as 0.99**steps.
+    recalibrate_bn: bool = True
+    # The last Conv3D sees frames t-2..t (causal); false: the original's padding="same", which
+    # also sees frame t + 1, the very frame the output at t is trained to predict.
+    causal: bool = True
 
     def check(self) -> None:
         """Rejects sizes the generator or the demo cannot use."""
@@ -215,6 +242,35 @@ def load_data(config: Config, source: DataSource) -> Data:
 
 
 # -- Model --------------------------------------------------------------------------------------
+@keras.saving.register_keras_serializable(package="keras_classics")
+class CausalConv3D(keras.layers.Conv3D):
+    """Conv3D with "same" padding in height and width but causal in time: the output at frame
+    t sees frames t - 2, t - 1 and t (zero frames before the first one), never t + 1.
+
+    The original's Conv3D(padding="same") also sees frame t + 1 of the last ConvLSTM2D, and
+    the target at t is input frame t + 1 (without the noise): it learns to copy the next frame
+    it is given, a small training loss, and then has nothing to copy when it must predict a
+    frame of its own (the demo). keras-io's port has the same leak (keras-io#1003). Same
+    kernel, same 1,081 parameters, same output shape.
+    """
+
+    def __init__(self, filters, kernel_size, **kwargs):
+        kwargs["padding"] = "valid"  # the padding is done in `call`
+        super().__init__(filters, kernel_size, **kwargs)
+
+    def call(self, inputs):
+        frames, rows, columns = self.kernel_size
+        padded = keras.ops.pad(
+            inputs,
+            [(0, 0), (frames - 1, 0), ((rows - 1) // 2, rows // 2),
+             ((columns - 1) // 2, columns // 2), (0, 0)],
+        )  # fmt: skip
+        return super().call(padded)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], self.filters)
+
+
 def build_model(config: Config, spec: DataSpec = DataSpec()) -> keras.Model:
     """4 x [ConvLSTM2D(40, 3x3, same, return_sequences) -> BatchNormalization] -> Conv3D(1)."""
     model = keras.Sequential(name="conv_lstm")
@@ -224,9 +280,13 @@ def build_model(config: Config, spec: DataSpec = DataSpec()) -> keras.Model:
         model.add(keras.layers.ConvLSTM2D(config.filters, kernel_size=(3, 3), padding="same",
                                           return_sequences=True))  # fmt: skip
         model.add(keras.layers.BatchNormalization())  # (None, None, 40, 40, 40)
-    # One 3x3x3 convolution over (frames, height, width) back to one channel in [0, 1].
-    model.add(keras.layers.Conv3D(1, kernel_size=(3, 3, 3), activation="sigmoid",
-                                  padding="same", data_format="channels_last"))  # fmt: skip
+    # One 3x3x3 convolution over (frames, height, width) back to one channel in [0, 1]:
+    # over frames t-2..t (causal), or t-1..t+1 as the original (causal=false).
+    if config.causal:
+        model.add(CausalConv3D(1, kernel_size=(3, 3, 3), activation="sigmoid", name="conv3d"))
+    else:
+        model.add(keras.layers.Conv3D(1, kernel_size=(3, 3, 3), activation="sigmoid",
+                                      padding="same", data_format="channels_last"))  # fmt: skip
     model.compile(
         loss="binary_crossentropy",
         optimizer=keras.optimizers.Adadelta(learning_rate=config.learning_rate, rho=config.rho),
@@ -234,11 +294,85 @@ def build_model(config: Config, spec: DataSpec = DataSpec()) -> keras.Model:
     return model
 
 
+# -- BatchNormalization's statistics -------------------------------------------------------------
+# In training, BatchNormalization normalises by the statistics of the batch; at inference (the
+# validation loss, `predict`, the demo) by its moving averages, updated after every step as
+# moving = 0.99 * moving + 0.01 * batch. They start at mean 0 and variance 1, and the start
+# fades as 0.99**steps: 0.022 after the quick preset's 380 steps, while the variances of
+# these layers' inputs are 0.001 to 0.02. Every layer then divides by a standard deviation up
+# to 5x too large, and the predicted frames come out a flat grey. The original's 28,500 steps
+# leave 4e-125 of the start, so it never saw this.
+class BatchNormStatistics(keras.Model):
+    """Per movie, the mean and the mean square of each BatchNormalization layer's input (over
+    frames, rows and columns), every layer normalising by the batch's statistics as in a
+    training step. A model of its own so that `predict` compiles it on every backend (a
+    functional model would pass predict's training=False down to the layers)."""
+
+    def __init__(self, model: keras.Model):
+        super().__init__(name="batch_norm_statistics")
+        self.source = model
+
+    def call(self, x, training=None):
+        moments = []
+        for layer in self.source.layers:
+            if isinstance(layer, keras.layers.BatchNormalization):
+                axes = tuple(range(1, len(x.shape) - 1))
+                moments += [keras.ops.mean(x, axis=axes), keras.ops.mean(x * x, axis=axes)]
+                x = layer(x, training=True)  # the batch's statistics, as when training
+            else:
+                x = layer(x)
+        return moments
+
+
+def recalibrate_batch_norm(
+    model: keras.Model,
+    movies: np.ndarray,
+    batch_size: int,
+    probe: BatchNormStatistics | None = None,
+) -> None:
+    """Sets every BatchNormalization layer's moving mean and variance to the average over
+    `movies`, `batch_size` at a time, of the batch statistics that training normalises by
+    (precise batch normalisation). Training itself, which uses only batch statistics, is not
+    changed. Pass the same `probe` each time to compile it once."""
+    probe = probe or BatchNormStatistics(model)
+    moments = probe.predict(movies, batch_size=batch_size, verbose=0)
+    layers = [layer for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization)]
+    starts = range(0, len(movies), batch_size)
+    for i, layer in enumerate(layers):
+        means, squares = np.asarray(moments[2 * i]), np.asarray(moments[2 * i + 1])
+        weights = np.array([len(means[s : s + batch_size]) for s in starts], dtype=float)
+        batch_mean = np.array([means[s : s + batch_size].mean(axis=0) for s in starts])
+        batch_square = np.array([squares[s : s + batch_size].mean(axis=0) for s in starts])
+        batch_variance = np.maximum(batch_square - batch_mean**2, 0.0)
+        layer.moving_mean.assign(np.average(batch_mean, axis=0, weights=weights))
+        layer.moving_variance.assign(np.average(batch_variance, axis=0, weights=weights))
+
+
+class RecalibrateBatchNorm(keras.callbacks.Callback):
+    """After the last step of every epoch (before the validation loss and the epoch's saved
+    model), `recalibrate_batch_norm` on the first `batches` batches of the training movies."""
+
+    def __init__(self, movies: np.ndarray, batch_size: int, batches: int = 5):
+        super().__init__()
+        self.movies = movies[: batch_size * batches]
+        self.batch_size = batch_size
+        self.steps = -(-len(movies) // batch_size)
+        self.probe: BatchNormStatistics | None = None
+
+    def on_train_batch_end(self, batch: int, logs=None) -> None:
+        if batch + 1 < self.steps:  # with several steps per execution: the last one's index
+            return
+        model = self.model  # on JAX this puts the step's variables back into the model
+        self.probe = self.probe or BatchNormStatistics(model)
+        recalibrate_batch_norm(model, self.movies, self.batch_size, self.probe)
+
+
 # -- Training -----------------------------------------------------------------------------------
 def train(config: Config, data: Data, run: Run | None) -> dict[str, float]:
     """fit(noisy[:1000], shifted[:1000], validation_split=0.05), then the prediction demo."""
     model = build_model(config, data.spec)
     x_train, y_train = data.train
+    callbacks = [RecalibrateBatchNorm(x_train, config.batch_size)] if config.recalibrate_bn else []
     training.fit(
         model,
         run,
@@ -248,14 +382,36 @@ def train(config: Config, data: Data, run: Run | None) -> dict[str, float]:
         batch_size=config.batch_size,
         seed=config.seed,
         validation_data=data.validation if len(data.validation[0]) else None,
+        callbacks=callbacks,
     )
     predict_and_show(config, model, data.movies, run)
     return evaluate(config, data, model)
 
 
 def evaluate(config: Config, data: Data, model: keras.Model) -> dict[str, float]:
-    """Binary cross-entropy of the next-frame prediction on the movies never trained on."""
-    return training.evaluate(model, *data.test, batch_size=config.batch_size)
+    """On the movies never trained on: the binary cross-entropy of the next-frame prediction
+    (`test_loss`), and the mean |prediction - truth| of the demo's rollout (`fed_frames` fed
+    in, the rest predicted, each fed back) beside two predictions that know no motion: the
+    last fed frame repeated, and the mean training frame."""
+    metrics = training.evaluate(model, *data.test, batch_size=config.batch_size)
+    noisy, shifted = data.test
+    if len(noisy):
+        tracks = predict_tracks(model, noisy, config.fed_frames, config.n_frames, config.batch_size)
+        errors = rollout_errors(tracks, noisy, shifted, data.train[1].mean(axis=(0, 1)),
+                                config.fed_frames)  # fmt: skip
+        metrics.update({f"test_rollout_error{suffix}": value for suffix, value in errors.items()})
+    return metrics
+
+
+def rollout_errors(tracks, noisy, shifted, mean_frame, fed: int) -> dict[str, float]:
+    """Mean |frame - truth| over the predicted frames of `tracks`, and of the two baselines."""
+    truth = shifted[:, fed - 1 : tracks.shape[1] - 1]  # clean frames fed .. total - 1
+    last = np.clip(np.round(noisy[:, fed - 1 : fed]), 0, 1)  # the last fed frame, noise removed
+    return {
+        "": float(np.abs(tracks[:, fed:] - truth).mean()),
+        "_repeat_last": float(np.abs(last - truth).mean()),
+        "_mean_frame": float(np.abs(mean_frame - truth).mean()),
+    }
 
 
 # -- Sampling -----------------------------------------------------------------------------------
@@ -269,6 +425,17 @@ def predict_track(model: keras.Model, movie: np.ndarray, fed: int, total: int) -
     return track
 
 
+def predict_tracks(
+    model: keras.Model, movies: np.ndarray, fed: int, total: int, batch_size: int
+) -> np.ndarray:
+    """`predict_track` for many movies at once: (movies, total, size, size, 1)."""
+    tracks = movies[:, :fed]
+    while tracks.shape[1] < total:
+        new_pos = np.asarray(model.predict(tracks, batch_size=batch_size, verbose=0))
+        tracks = np.concatenate((tracks, new_pos[:, -1:]), axis=1)
+    return tracks
+
+
 def ground_truth(movies: tuple[np.ndarray, np.ndarray], which: int) -> np.ndarray:
     """What the original showed beside each frame: noisy frames 0-1, then shifted[i - 1]
     (the clean frame i)."""
@@ -280,12 +447,17 @@ def ground_truth(movies: tuple[np.ndarray, np.ndarray], which: int) -> np.ndarra
 
 def predict_and_show(config: Config, model, movies, run: Run | None) -> np.ndarray:
     """The original's demo on movie `which`; writes the PNG and the GIF into the run."""
-    noisy, _ = movies
+    noisy, shifted = movies
     track = predict_track(model, noisy[config.which], config.fed_frames, config.n_frames)
     truth = ground_truth(movies, config.which)
-    error = np.abs(track[config.fed_frames :] - truth[config.fed_frames :]).mean()
+    mean_frame = shifted[: config.train_movies].mean(axis=(0, 1))
+    errors = rollout_errors(track[np.newaxis], noisy[config.which : config.which + 1],
+                            shifted[config.which : config.which + 1], mean_frame,
+                            config.fed_frames)  # fmt: skip
     print(f"movie {config.which}: mean |prediction - truth| over the "
-          f"{config.n_frames - config.fed_frames} predicted frames {error:.4f}")  # fmt: skip
+          f"{config.n_frames - config.fed_frames} predicted frames {errors['']:.4f} (repeating "
+          f"frame {config.fed_frames}: {errors['_repeat_last']:.4f}, the mean frame: "
+          f"{errors['_mean_frame']:.4f})")  # fmt: skip
     if run is not None:
         write_png(track, truth, config, run.artifacts / f"prediction_{config.which}.png")
         write_gif(track, truth, config, run.artifacts / f"prediction_{config.which}.gif")

@@ -160,25 +160,153 @@ def vectorize(
     return encoder_input, decoder_input, decoder_target
 
 
-def translation_report(inputs: list[str], decoded: list[str], expected: list[str] = ()) -> str:
+def translation_report(
+    inputs: list[str],
+    decoded: list[str],
+    expected: list[str] = (),
+    references: list[set[str]] = (),
+    counts: bool = True,
+) -> str:
     """The originals' printout: '-', 'Input sentence:', 'Decoded sentence:' per sentence (and
-    the expected translation when known)."""
+    the expected translation when known, marked when the decoding equals it or another of the
+    sentence's `references`), then (with `counts`) how many are exact."""
     lines = []
     for i, (source, target) in enumerate(zip(inputs, decoded, strict=True)):
         lines += ["-", f"Input sentence: {source}", f"Decoded sentence: {target}"]
         if i < len(expected):
-            lines.append(f"Expected: {expected[i]}")
+            mark = ""
+            if target == expected[i]:
+                mark = "  [exact]"
+            elif i < len(references) and target in references[i]:
+                mark = "  [exact: another reference]"
+            lines.append(f"Expected: {expected[i]}{mark}")
+    if expected and counts:
+        lines += ["-", exact_line(decoded, expected, references)]
     return "\n".join(lines) + "\n"
 
 
-def validation_sentences(data: Data, count: int) -> tuple[list[str], list[str]]:
-    """`count` random validation pairs (inputs, expected translations), for a `sample` given no
-    sentence: new ones each time."""
+def exact_line(decoded: list[str], expected: list[str], references: list[set[str]] = ()) -> str:
+    """'exact: 3/5 (60%); one of the references: 4/5 (80%)'."""
+    count = len(decoded)
+    exact = sum(d == e for d, e in zip(decoded, expected, strict=True))
+    line = f"exact: {exact}/{count} ({exact / max(count, 1):.0%})"
+    if references:
+        known = sum(d in r for d, r in zip(decoded, references, strict=True))
+        line += f"; one of the references: {known}/{count} ({known / max(count, 1):.0%})"
+    return line
+
+
+def references_of(data: Data, indices) -> list[set[str]]:
+    """Every French translation (without '\t' and '\n') that the loaded pairs give for the
+    English sentence of each pair in `indices` (fra.txt lists several for many sentences)."""
+    translations: dict[str, set[str]] = {}
+    for english, french in zip(data.input_texts, data.target_texts, strict=True):
+        translations.setdefault(english, set()).add(french.strip("\t\n"))
+    return [translations[data.input_texts[i]] for i in indices]
+
+
+def held_out(data: Data, count: int) -> np.ndarray:
+    """`count` validation pairs spread evenly over `data.test` (positions in it; pair
+    `data.split + position`). fra.txt is sorted by length, so the validation part is the
+    longest sentences and neighbours are often the same English sentence."""
+    total = len(data.test[1])
+    if total == 0:
+        return np.zeros(0, dtype=int)
+    return np.unique(np.linspace(0, total - 1, min(count, total)).round().astype(int))
+
+
+def exact_scores(decoded: list[str], data: Data, positions) -> dict[str, float]:
+    """The share of held-out sentences decoded exactly as their pair's translation
+    (`exact_match`) and as any translation of the same English sentence (`exact_any`)."""
+    indices = [data.split + int(p) for p in positions]
+    expected = [data.target_texts[i].strip("\t\n") for i in indices]
+    references = references_of(data, indices)
+    right = [d == e for d, e in zip(decoded, expected, strict=True)]
+    known = [d in r for d, r in zip(decoded, references, strict=True)]
+    return {
+        "exact_match": float(np.mean(right)) if right else 0.0,
+        "exact_any": float(np.mean(known)) if known else 0.0,
+    }
+
+
+def character_accuracy(probabilities: np.ndarray, target: np.ndarray, end_index: int) -> float:
+    """Teacher-forced accuracy over the characters of each translation, its '\n' included and
+    the padding after it left out (Keras' accuracy counts lstm_seq2seq's ' ' padding, about
+    two thirds of the positions; cnn_seq2seq's all-zero rows have no right answer)."""
+    steps = np.arange(target.shape[1])
+    ends = target[:, :, end_index].argmax(axis=1)  # the position of '\n' in each target
+    mask = steps[np.newaxis, :] <= ends[:, np.newaxis]
+    right = probabilities.argmax(axis=-1) == target.argmax(axis=-1)
+    return float(right[mask].mean()) if mask.any() else 0.0
+
+
+def validation_sentences(data: Data, count: int) -> tuple[list[str], list[str], list[set[str]]]:
+    """`count` random validation pairs (inputs, expected translations, every reference of each
+    input), for a `sample` given no sentence: new ones each time."""
     rng = np.random.default_rng()
     pool = np.arange(data.split, len(data.input_texts))
     chosen = rng.choice(pool, size=min(count, len(pool)), replace=False) if len(pool) else []
     targets = [data.target_texts[i].strip("\t\n") for i in chosen]
-    return [data.input_texts[i] for i in chosen], targets
+    return [data.input_texts[i] for i in chosen], targets, references_of(data, chosen)
+
+
+@dataclasses.dataclass
+class Evaluation:
+    """What `evaluate_translations` measured and the two printouts of decoded sentences."""
+
+    metrics: dict[str, float]
+    training_report: str  # the original's printout: the first training sentences
+    held_out_report: str  # validation sentences with their expected translations
+
+
+def evaluate_translations(
+    model, data: Data, decode, count: int, batch_size: int, shown: int = 10
+) -> Evaluation:
+    """The validation pairs' teacher-forced loss (and accuracy, if compiled with it) and
+    character accuracy; `count` held-out sentences decoded greedily by `decode` (encoder input
+    -> sentences) and scored exactly; and, as the original printed them, the first `count`
+    training sentences decoded (`train_exact_any`: the share decoded as one of their
+    translations, i.e. learnt).
+
+    Metrics: test_loss, test_char_accuracy, test_exact_match, test_exact_any, train_exact_any
+    (and test_accuracy where the model is compiled with it). The held-out report shows the
+    first `shown` sentences, then the counts of all.
+    """
+    from keras_classics import training
+
+    metrics = training.evaluate(model, *data.test, batch_size=batch_size)
+    (encoder_input, decoder_input), target = data.test
+    if len(target):
+        probabilities = np.asarray(
+            model.predict([encoder_input, decoder_input], batch_size=batch_size, verbose=0)
+        )
+        end = data.tables.target_token_index[END]
+        metrics["test_char_accuracy"] = character_accuracy(probabilities, target, end)
+    positions = held_out(data, count)
+    decoded = decode(encoder_input[positions]) if len(positions) else []
+    scores = exact_scores(decoded, data, positions)
+    metrics.update({f"test_{name}": value for name, value in scores.items()})
+    indices = [data.split + int(p) for p in positions]
+    expected = [data.target_texts[i].strip("\t\n") for i in indices]
+    references = references_of(data, indices)
+    inputs = [data.input_texts[i] for i in indices]
+    report = translation_report(
+        inputs[:shown], decoded[:shown], expected[:shown], references[:shown], counts=False
+    )
+    held_out_report = (
+        f"{len(decoded)} held-out (validation) sentences, the first {min(shown, len(decoded))}:\n"
+        f"{report}-\nall {len(decoded)}: {exact_line(decoded, expected, references)}\n"
+    )
+
+    train_count = min(count, len(data.train[1]))
+    train_decoded = decode(data.train[0][0][:train_count]) if train_count else []
+    train_references = references_of(data, range(train_count))
+    learnt = [d in r for d, r in zip(train_decoded, train_references, strict=True)]
+    metrics["train_exact_any"] = float(np.mean(learnt)) if learnt else 0.0
+    training_report = translation_report(data.input_texts[:train_count], train_decoded) + (
+        f"-\ndecoded as one of their translations: {sum(learnt)}/{train_count}\n"
+    )
+    return Evaluation(metrics, training_report, held_out_report)
 
 
 def in_chunks(x: np.ndarray, size: int):
