@@ -62,10 +62,14 @@ def test_resume_refuses_new_settings(options, tmp_path):
 @pytest.mark.skipif(
     BACKEND != "jax", reason="one real SIGKILL is enough; the logic is per backend above"
 )
-def test_a_run_killed_mid_epoch_resumes_and_finishes(tmp_path):
+def test_a_run_killed_mid_epoch_resumes_and_finishes(tmp_path, options):
+    """While the run trains, a second --resume of it is refused; killed, it reads "killed" in
+    the report and resumes to the end."""
+    from keras_classics import reports
+
     runs_dir = tmp_path / "runs"
     command = [sys.executable, "-m", "keras_classics", "train", "mnist_mlp", "--data", "synthetic"]
-    command += ["--runs-dir", str(runs_dir), "--set", "epochs=8", "--set", "train_samples=6000"]
+    command += ["--runs-dir", str(runs_dir), "--set", "epochs=16", "--set", "train_samples=6000"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
     metrics = None
@@ -75,11 +79,22 @@ def test_a_run_killed_mid_epoch_resumes_and_finishes(tmp_path):
             metrics = found[0]
             break
         time.sleep(0.02)
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait()
-    assert metrics is not None, "the run did not reach its second epoch in time"
-    run_dir = metrics.parent
+    try:
+        assert metrics is not None, "the run did not reach its second epoch in time"
+        run_dir = metrics.parent
+        assert process.poll() is None, "the run ended before it could be resumed twice"
+        with pytest.raises(
+            UserError, match=rf"being trained by another process \(pid {process.pid}\)"
+        ):
+            commands.train(None, options(preset=None, data=None, resume=run_dir))
+        (live,), _ = reports.collect(runs_dir)
+        assert live["status"] == "running"
+    finally:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
     assert commands.runs.Run(run_dir).status == "running"  # killed: never marked finished
+    (killed,), _ = reports.collect(runs_dir)
+    assert killed["status"] == "killed" and f"train --resume {run_dir}" in killed["reason"]
     done = subprocess.run(
         [sys.executable, "-m", "keras_classics", "train", "--resume", str(run_dir)],
         capture_output=True,
@@ -89,7 +104,7 @@ def test_a_run_killed_mid_epoch_resumes_and_finishes(tmp_path):
     assert done.returncode == 0, done.stderr
     run = commands.runs.Run(run_dir)
     assert run.status == "finished"
-    assert [int(row["epoch"]) for row in run.read_metrics()] == list(range(1, 9))
+    assert [int(row["epoch"]) for row in run.read_metrics()] == list(range(1, 17))
 
 
 @pytest.mark.parametrize("failing_write", [4, 5, 6, 7, 9, 13, 15])

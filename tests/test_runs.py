@@ -52,6 +52,22 @@ def test_resume_removes_what_a_killed_writer_left(tmp_path):
     assert run.unfinished_writes() == [] and kept.is_file() and run.status == "running"
 
 
+def test_one_process_at_a_time_holds_a_run(tmp_path):
+    run = runs.Run.start(tmp_path, "demo", {}, {})
+    assert not run.is_live()
+    with run.hold():
+        assert run.is_live()
+        assert (run.path / runs.LOCK_FILE).read_text() == str(os.getpid())
+        with pytest.raises(
+            UserError, match=rf"being trained by another process \(pid {os.getpid()}\)"
+        ):
+            with runs.Run(run.path).hold():
+                pass
+    assert not run.is_live()  # released at the end, and taken again freely
+    with runs.Run(run.path).hold():
+        assert run.is_live()
+
+
 def test_metrics_rows_accumulate_and_replace_a_repeated_epoch(tmp_path):
     run = runs.Run.create(tmp_path, "demo")
     run.append_metrics({"epoch": 1, "loss": 0.5})

@@ -119,17 +119,30 @@ def reproduce(name: str, options: Options) -> runs.Run:
 def train(name: str | None, options: Options, reproduce: bool = False) -> runs.Run:
     """Trains an example in a new run directory, or continues one with --resume (a reproduce
     run resumed stays one)."""
+    with contextlib.ExitStack() as cleanup:
+        return _train(name, options, reproduce, cleanup)
+
+
+def _train(
+    name: str | None, options: Options, reproduce: bool, cleanup: contextlib.ExitStack
+) -> runs.Run:
+    """`train`'s work; `cleanup` ends with it (the run's lock, the distribution, scratch)."""
     if options.resume is not None:
         run = runs.Run.open(options.resume)
         saved = run.read_json("config.json")
         if name and name != saved["example"]:
             raise UserError(f"{options.resume} is a run of {saved['example']}, not {name}")
+        if distribute.process_index() == 0:  # the other processes only copy it
+            cleanup.enter_context(run.hold())
         if options.sets or options.preset or options.seed is not None:
             raise UserError(
                 "--resume continues a run with its saved config: drop --preset/--set/--seed"
             )
         if run.status == "finished":
-            raise UserError(f"{run.path} has already finished; nothing to resume")
+            missing = "" if (run.path / reports.REPORT_FILE).is_file() else (
+                f" (its report.html is missing: keras-classics report {run.path} writes it)"
+            )  # fmt: skip
+            raise UserError(f"{run.path} has already finished; nothing to resume{missing}")
         name = saved["example"]
         module = registry.load(name)
         config = config_lib.from_dict(module.Config, saved["config"])
@@ -146,55 +159,55 @@ def train(name: str | None, options: Options, reproduce: bool = False) -> runs.R
     training.STOP_AFTER = time.time() + 60 * options.time_limit if options.time_limit else None
     # Data first: a missing or corrupt file stops here, before anything is written.
     data = module.load_data(config, source)
-    with contextlib.ExitStack() as cleanup:
-        cleanup.callback(distribute.reset)  # a library caller's next run starts undistributed
-        distributed = distribute.start(options.distribute, module, config, data.spec)
-        env = runs.environment(options.backend)
-        env["backend_choice"] = options.backend_choice
-        env.update(distribute.environment())
-        runs_dir = options.runs_dir
-        if distribute.process_index() > 0:
-            # Only process 0 writes the run directory; the others work in a scratch copy.
-            runs_dir = Path(tempfile.mkdtemp(prefix="keras-classics-process-"))
-            cleanup.callback(shutil.rmtree, runs_dir, ignore_errors=True)
-            print(
-                f"process {distribute.process_index()} of {distribute.process_count()}: "
-                "process 0 writes the run directory; this one works in a scratch copy",
-                flush=True,
+    cleanup.callback(distribute.reset)  # a library caller's next run starts undistributed
+    distributed = distribute.start(options.distribute, module, config, data.spec)
+    env = runs.environment(options.backend)
+    env["backend_choice"] = options.backend_choice
+    env.update(distribute.environment())
+    runs_dir = options.runs_dir
+    if distribute.process_index() > 0:
+        # Only process 0 writes the run directory; the others work in a scratch copy.
+        runs_dir = Path(tempfile.mkdtemp(prefix="keras-classics-process-"))
+        cleanup.callback(shutil.rmtree, runs_dir, ignore_errors=True)
+        print(
+            f"process {distribute.process_index()} of {distribute.process_count()}: "
+            "process 0 writes the run directory; this one works in a scratch copy",
+            flush=True,
+        )
+        if run is not None:
+            run = runs.Run.open(Path(shutil.copytree(run.path, runs_dir / run.path.name)))
+    if run is None:
+        record = {
+            "preset": options.preset,
+            "data": source.kind,
+            # absolute, so that evaluate and sample find the same files from anywhere
+            "data_dir": str(source.data_dir.resolve()) if source.data_dir else None,
+            "config": config_lib.to_dict(config),
+        }
+        if reproduce:
+            record["reproduce"] = results.record(
+                registry.spec(name), options.sets, options.data_dir, options.backend, data
             )
-            if run is not None:
-                run = runs.Run.open(Path(shutil.copytree(run.path, runs_dir / run.path.name)))
-        if run is None:
-            record = {
-                "preset": options.preset,
-                "data": source.kind,
-                # absolute, so that evaluate and sample find the same files from anywhere
-                "data_dir": str(source.data_dir.resolve()) if source.data_dir else None,
-                "config": config_lib.to_dict(config),
-            }
-            if reproduce:
-                record["reproduce"] = results.record(
-                    registry.spec(name), options.sets, options.data_dir, options.backend, data
-                )
-            run = runs.Run.start(runs_dir, name, record, env)
-        else:
-            run.reopen(env)
-        with run.tee_output():
-            print(_header(name, run, env), flush=True)
-            if distributed:
-                print(distributed, flush=True)
-            try:
-                final = runs.execute(run, lambda: module.train(config, data, run))
-            except KeyboardInterrupt as stop:
-                what = str(stop) or "interrupted"
-                print(f"{what}; continue with: keras-classics train --resume {run.path}")
-                raise
-            finally:
-                _write_report(run)
-            print("final: " + training.format_logs(final))
-            _list_artifacts(run)
-            print(f"run directory: {run.path}")
-        return run
+        run = runs.Run.start(runs_dir, name, record, env)
+        cleanup.enter_context(run.hold())
+    else:
+        run.reopen(env)
+    with run.tee_output():
+        print(_header(name, run, env), flush=True)
+        if distributed:
+            print(distributed, flush=True)
+        try:
+            final = runs.execute(run, lambda: module.train(config, data, run))
+        except KeyboardInterrupt as stop:
+            what = str(stop) or "interrupted"
+            print(f"{what}; continue with: keras-classics train --resume {run.path}")
+            raise
+        finally:
+            _write_report(run)
+        print("final: " + training.format_logs(final))
+        _list_artifacts(run)
+        print(f"run directory: {run.path}")
+    return run
 
 
 def _write_report(run: runs.Run) -> None:

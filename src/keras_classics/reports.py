@@ -77,7 +77,12 @@ def summary(run: runs.Run) -> dict[str, Any]:
     data = saved.get("data", "real")
     started = saved.get("started") or (run.path / "config.json").stat().st_mtime
     state = status.get("status", "unknown")
+    reason = status.get("reason", "")
     ended = status.get("time") if state != "running" else None
+    if state == "running" and not run.is_live():
+        # Nobody holds the run's lock: its process ended without recording how (SIGKILL, power).
+        state = "killed"
+        reason = f"its process ended without recording how; continue with: {resume_command(run)}"
     choice = str(env.get("backend_choice", ""))
     backend = str(env.get("backend", "?")) + (" (auto)" if choice.startswith("auto") else "")
     metrics = run.read_metrics()
@@ -96,7 +101,7 @@ def summary(run: runs.Run) -> dict[str, Any]:
         "device": env.get("device", ""),
         "keras": env.get("keras", ""),
         "status": state,
-        "reason": status.get("reason", ""),
+        "reason": reason,
         "started": _time(started),
         "ended": _time(ended),
         "wall": _duration(ended - started if ended else None),
@@ -106,6 +111,10 @@ def summary(run: runs.Run) -> dict[str, Any]:
         "key": key_metric(final),
         "metrics": metrics,
     }
+
+
+def resume_command(run: runs.Run) -> str:
+    return f"keras-classics train --resume {run.path}"
 
 
 def _short(text: str) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import fcntl
 import io
 import json
 import os
@@ -32,6 +33,10 @@ from keras_classics.errors import UserError
 
 STATUS_FILE = "status.json"
 LOG_FILE = "train.log"
+# Held (flock) by the process training the run: a second `--resume` of it is refused, and a run
+# whose status says "running" while nobody holds it was killed. The kernel releases the lock
+# when the process ends, however it ends (SIGKILL included), so it never needs cleaning up.
+LOCK_FILE = ".lock"
 # The temporary files of a write in progress: `write_atomic`'s hidden `.<name>.<random>.tmp` and
 # `training.save_model`'s `<name>.partial.keras`. A process killed mid-write leaves them behind.
 TEMPORARY_SUFFIX = ".tmp"
@@ -171,6 +176,46 @@ class Run:
             for path in self.path.rglob("*")
             if path.name.endswith(TEMPORARY_SUFFIXES) and path.is_file()
         )
+
+    # -- who is training it ------------------------------------------------------------------
+    @contextlib.contextmanager
+    def hold(self):
+        """Holds the run's lock while the caller trains it (this process's id inside).
+
+        Raises:
+            UserError: when another process holds it (it is training this run now).
+        """
+        handle = open(self.path / LOCK_FILE, "a+")  # noqa: SIM115 (held until the end)
+        try:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                pid = handle.read().strip()
+                who = f"another process (pid {pid})" if pid.isdigit() else "another process"
+                raise UserError(
+                    f"{self.path} is being trained by {who}; wait for it to end or stop it"
+                ) from None
+            handle.seek(0)
+            handle.truncate()
+            handle.write(str(os.getpid()))
+            handle.flush()
+            yield self
+        finally:
+            handle.close()  # releases the lock
+
+    def is_live(self) -> bool:
+        """Whether a process holds the run's lock, i.e. is training it now."""
+        try:
+            handle = open(self.path / LOCK_FILE)  # noqa: SIM115
+        except OSError:
+            return False
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            return False
 
     @classmethod
     def open(cls, path: Path) -> Run:
