@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from conftest import explain
-from keras_classics import config, training
+from keras_classics import batch_norm, config, training
 from keras_classics.datasets import DataSource
 from keras_classics.examples import conv_lstm
 from keras_classics.explaining import parameter_line
@@ -58,7 +58,7 @@ def test_recalibrated_statistics_make_inference_equal_the_training_step():
     batch = movies[:4]
     training_step = keras.ops.convert_to_numpy(model(batch, training=True))
     assert not np.allclose(np.asarray(model.predict(batch, verbose=0)), training_step, atol=1e-3)
-    conv_lstm.recalibrate_batch_norm(model, batch, batch_size=4)
+    batch_norm.recalibrate(model, [batch])
     np.testing.assert_allclose(model.predict(batch, verbose=0), training_step, atol=1e-4)
 
 
@@ -72,13 +72,13 @@ def test_fit_recalibrates_the_statistics_after_every_epoch():
     x, y = data.train
     for recalibrate in (True, False):
         model = conv_lstm.build_model(cfg, data.spec)
-        callbacks = [conv_lstm.RecalibrateBatchNorm(x, 4, batches=2)] if recalibrate else []
+        callbacks = [batch_norm.Recalibrate(x, 4, batches=2)] if recalibrate else []
         training.fit(model, None, x, y, epochs=2, batch_size=4, seed=1, callbacks=callbacks)
         variances = [np.asarray(layer.moving_variance).copy() for layer in _norms(model)]
         if not recalibrate:  # 6 steps: 0.99**6 = 94% of the starting 1.0 is left
             assert min(v.min() for v in variances) > 0.9
             continue
-        conv_lstm.recalibrate_batch_norm(model, x[:8], 4)  # the same weights, the same movies
+        batch_norm.recalibrate(model, [x[:4], x[4:8]])  # the same weights, the same movies
         for before, layer in zip(variances, _norms(model), strict=True):
             np.testing.assert_allclose(before, layer.moving_variance, rtol=1e-4, atol=1e-7)
         assert max(v.max() for v in variances) < 0.9

@@ -30,7 +30,7 @@ Differences from the original (Keras 2.3.1 `examples/conv_lstm.py`):
   `--set causal=false` restores it. The same leak is reported for keras-io's port
   (keras-io#1003).
 - After each epoch's last step, BatchNormalization's moving mean and variance are recomputed
-  for the current weights (`recalibrate_batch_norm`, on 5 batches of training movies), so the
+  for the current weights (`batch_norm.Recalibrate`, on 5 batches of training movies), so the
   validation loss, the saved model and the demo normalise as training does. Keras' moving
   averages start at variance 1.0 and keep 0.99**steps of it: after the quick preset's 380
   steps, 0.022, when these layers' inputs have variances of 0.001 to 0.02. That was the flat
@@ -58,7 +58,7 @@ import dataclasses
 import keras
 import numpy as np
 
-from keras_classics import image_io, training
+from keras_classics import batch_norm, image_io, training
 from keras_classics.config import BaseConfig, check_range
 from keras_classics.datasets import DataSource
 from keras_classics.errors import UserError
@@ -88,7 +88,7 @@ class Config(BaseConfig):
     which: int = 1004  # the movie shown after training (not trained on)
     fed_frames: int = 7  # frames given before the network predicts on its own
     # After each epoch's last step, BatchNormalization's moving mean and variance are replaced
-    # by the statistics of the current weights (see `recalibrate_batch_norm`); false keeps
+    # by the statistics of the current weights (see `batch_norm.recalibrate`); false keeps
     # Keras' moving averages alone, whose start (variance 1.0) lingers as 0.99**steps.
     recalibrate_bn: bool = True
     # The last Conv3D sees frames t-2..t (causal); false: the original's padding="same", which
@@ -294,85 +294,17 @@ def build_model(config: Config, spec: DataSpec = DataSpec()) -> keras.Model:
     return model
 
 
-# -- BatchNormalization's statistics -------------------------------------------------------------
-# In training, BatchNormalization normalises by the statistics of the batch; at inference (the
-# validation loss, `predict`, the demo) by its moving averages, updated after every step as
-# moving = 0.99 * moving + 0.01 * batch. They start at mean 0 and variance 1, and the start
-# fades as 0.99**steps: 0.022 after the quick preset's 380 steps, while the variances of
-# these layers' inputs are 0.001 to 0.02. Every layer then divides by a standard deviation up
-# to 5x too large, and the predicted frames come out a flat grey. The original's 28,500 steps
-# leave 4e-125 of the start, so it never saw this.
-class BatchNormStatistics(keras.Model):
-    """Per movie, the mean and the mean square of each BatchNormalization layer's input (over
-    frames, rows and columns), every layer normalising by the batch's statistics as in a
-    training step. A model of its own so that `predict` compiles it on every backend (a
-    functional model would pass predict's training=False down to the layers)."""
-
-    def __init__(self, model: keras.Model):
-        super().__init__(name="batch_norm_statistics")
-        self.source = model
-
-    def call(self, x, training=None):
-        moments = []
-        for layer in self.source.layers:
-            if isinstance(layer, keras.layers.BatchNormalization):
-                axes = tuple(range(1, len(x.shape) - 1))
-                moments += [keras.ops.mean(x, axis=axes), keras.ops.mean(x * x, axis=axes)]
-                x = layer(x, training=True)  # the batch's statistics, as when training
-            else:
-                x = layer(x)
-        return moments
-
-
-def recalibrate_batch_norm(
-    model: keras.Model,
-    movies: np.ndarray,
-    batch_size: int,
-    probe: BatchNormStatistics | None = None,
-) -> None:
-    """Sets every BatchNormalization layer's moving mean and variance to the average over
-    `movies`, `batch_size` at a time, of the batch statistics that training normalises by
-    (precise batch normalisation). Training itself, which uses only batch statistics, is not
-    changed. Pass the same `probe` each time to compile it once."""
-    probe = probe or BatchNormStatistics(model)
-    moments = probe.predict(movies, batch_size=batch_size, verbose=0)
-    layers = [layer for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization)]
-    starts = range(0, len(movies), batch_size)
-    for i, layer in enumerate(layers):
-        means, squares = np.asarray(moments[2 * i]), np.asarray(moments[2 * i + 1])
-        weights = np.array([len(means[s : s + batch_size]) for s in starts], dtype=float)
-        batch_mean = np.array([means[s : s + batch_size].mean(axis=0) for s in starts])
-        batch_square = np.array([squares[s : s + batch_size].mean(axis=0) for s in starts])
-        batch_variance = np.maximum(batch_square - batch_mean**2, 0.0)
-        layer.moving_mean.assign(np.average(batch_mean, axis=0, weights=weights))
-        layer.moving_variance.assign(np.average(batch_variance, axis=0, weights=weights))
-
-
-class RecalibrateBatchNorm(keras.callbacks.Callback):
-    """After the last step of every epoch (before the validation loss and the epoch's saved
-    model), `recalibrate_batch_norm` on the first `batches` batches of the training movies."""
-
-    def __init__(self, movies: np.ndarray, batch_size: int, batches: int = 5):
-        super().__init__()
-        self.movies = movies[: batch_size * batches]
-        self.batch_size = batch_size
-        self.steps = -(-len(movies) // batch_size)
-        self.probe: BatchNormStatistics | None = None
-
-    def on_train_batch_end(self, batch: int, logs=None) -> None:
-        if batch + 1 < self.steps:  # with several steps per execution: the last one's index
-            return
-        model = self.model  # on JAX this puts the step's variables back into the model
-        self.probe = self.probe or BatchNormStatistics(model)
-        recalibrate_batch_norm(model, self.movies, self.batch_size, self.probe)
-
-
 # -- Training -----------------------------------------------------------------------------------
 def train(config: Config, data: Data, run: Run | None) -> dict[str, float]:
     """fit(noisy[:1000], shifted[:1000], validation_split=0.05), then the prediction demo."""
     model = build_model(config, data.spec)
     x_train, y_train = data.train
-    callbacks = [RecalibrateBatchNorm(x_train, config.batch_size)] if config.recalibrate_bn else []
+    # The moving statistics, recomputed after each epoch for the weights it ended with (see
+    # keras_classics/batch_norm.py): validation, the saved model and the demo normalise as
+    # training does.
+    callbacks = (
+        [batch_norm.Recalibrate(x_train, config.batch_size)] if config.recalibrate_bn else []
+    )
     training.fit(
         model,
         run,
