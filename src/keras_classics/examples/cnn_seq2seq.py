@@ -112,6 +112,8 @@ PRESETS = {
         "head_filters": 16,
         "decode_samples": 8,
     },
+    # To be measured.
+    "quick": {"epochs": 10},
 }
 
 

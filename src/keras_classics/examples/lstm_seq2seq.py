@@ -107,6 +107,8 @@ class Config(BaseConfig):
 PRESETS = {
     # Seconds on CPU: 256 training pairs of the twin grammar, a small latent space.
     "tiny": {"epochs": 2, "num_samples": 320, "latent_dim": 32, "decode_samples": 8},
+    # To be measured.
+    "quick": {"epochs": 15},
     # Around the keras-io run's lowest validation loss (epochs 23-25), before overfitting.
     "early_stop": {"epochs": 25},
 }
