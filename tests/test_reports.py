@@ -93,6 +93,13 @@ def test_damaged_and_interrupted_runs_are_reported_not_fatal(finished, tmp_path,
     assert "Damaged runs" in page and page.count('class="card"') == 2
     assert main(["report", str(stopped.path)]) == 0
     assert "stopped by the user" in (stopped.path / "report.html").read_text()
+    # `evaluate NAME` passes over a newer run whose status is unreadable, and says so.
+    newest = runs_dir / "mnist_mlp" / "zzz-newest"
+    shutil.copytree(finished.path, newest)
+    (newest / runs.STATUS_FILE).write_text("{not json")
+    capsys.readouterr()
+    assert commands.latest_run(runs_dir, "mnist_mlp").path == runs_dir / "mnist_mlp" / "good"
+    assert f"skipped {newest}: " in capsys.readouterr().err
 
 
 @pytest.mark.skipif(BACKEND != "jax", reason="the pages do not depend on the backend")

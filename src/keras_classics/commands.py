@@ -10,6 +10,7 @@ import dataclasses
 import io
 import random
 import shutil
+import sys
 import tempfile
 import textwrap
 import time
@@ -259,7 +260,10 @@ def latest_run(runs_dir: Path, name: str) -> runs.Run:
     Raises:
         UserError: when there is none.
     """
-    run = runs.latest_finished(runs_dir, name)
+    skipped: list[str] = []
+    run = runs.latest_finished(runs_dir, name, skipped=skipped)
+    for line in skipped:
+        print(line, file=sys.stderr)
     if run is None:
         raise UserError(
             f"no finished run of {name} under {runs_dir}: train one first "

@@ -352,14 +352,25 @@ def execute(run: Run, train: Callable[[], Mapping[str, Any]]) -> dict[str, float
     return final
 
 
-def latest_finished(runs_dir: Path, example: str, with_model: bool = False) -> Run | None:
-    """The newest finished run of `example` under `runs_dir` (that saved its model, if asked)."""
+def latest_finished(
+    runs_dir: Path, example: str, with_model: bool = False, skipped: list[str] | None = None
+) -> Run | None:
+    """The newest finished run of `example` under `runs_dir` (that saved its model, if asked).
+
+    A damaged run (its status.json unreadable) is passed over, with one line in `skipped`."""
     folder = Path(runs_dir) / example
     for path in sorted(folder.iterdir(), reverse=True) if folder.is_dir() else []:
         run = Run(path)
-        if (path / "config.json").is_file() and run.status == "finished":
-            if not with_model or run.model_path.is_file():
-                return run
+        if not (path / "config.json").is_file():
+            continue
+        try:
+            status = run.status
+        except UserError as error:
+            if skipped is not None:
+                skipped.append(f"skipped {path}: {error}")
+            continue
+        if status == "finished" and (not with_model or run.model_path.is_file()):
+            return run
     return None
 
 
