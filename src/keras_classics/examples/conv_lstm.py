@@ -16,6 +16,12 @@ intensities that are not exactly 1). `shifted_movies[:, t]` is the clean frame t
 Documented result of the original: none. It shows 15 frames of movie 1004: the first 7 fed in,
 then the network's own predictions (each fed back in), beside the ground truth.
 
+Measured here (`keras-classics train conv_lstm --preset quick`, TensorFlow, 2 cores, 2 min):
+the predicted squares keep moving. Over the 8 frames each of the 40 test movies is left to
+predict on its own, the mean |prediction - truth| is 0.058, against 0.165 for repeating the
+last frame fed in and 0.275 for the mean frame. Before the two fixes below, the same preset
+predicted a flat grey frame (validation loss 0.40 for a training loss of 0.10).
+
 Differences from the original (Keras 2.3.1 `examples/conv_lstm.py`):
 - `optimizer='adadelta'` meant learning rate 1.0 in Keras 2; Keras 3's default is 0.001, which
   barely trains, so Adadelta(learning_rate=1.0, rho=0.95) is explicit.
@@ -126,7 +132,11 @@ PRESETS = {
         "which": 14,
         "fed_frames": 3,
     },
-    # Small enough for a CPU: 16x16 frames, 8 filters, 200 movies.
+    # About 2 min on 2 cores (TensorFlow; 20 epochs of 200 movies, 16x16 frames, 8 filters): the
+    # squares move. Fed 7 frames of each of the 40 test movies and predicting 8 more on its own, the
+    # mean |prediction - truth| is 0.058, against 0.165 for repeating the last fed frame and 0.275
+    # for the mean frame; test next-frame loss 0.071, and the validation loss follows the training
+    # loss (0.059 and 0.079 at epoch 20).
     "quick": {
         "epochs": 20,
         "n_samples": 240,
