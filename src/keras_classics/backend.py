@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import os
+import re
 import sys
+import tempfile
 
 from keras_classics.errors import UserError
 
@@ -83,3 +86,29 @@ def activate(name: str, quick_compile: bool = False) -> str:
         return name
     os.environ["KERAS_BACKEND"] = name
     return name
+
+
+# What TensorFlow's C++ start-up writes to stderr however TF_CPP_MIN_LOG_LEVEL is set (TF 2.21
+# logs through absl before absl is initialised): the oneDNN notice, twice, and absl's warning.
+_STARTUP_NOISE = re.compile(r"oneDNN custom operations are on|before absl::InitializeLog\(\)")
+
+
+def import_quietly(module: str = "keras") -> None:
+    """Imports `module` with TensorFlow's start-up notices left out of stderr; any other line
+    written while importing (a real warning or error) is passed on."""
+    if module in sys.modules:
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), 2)
+        try:
+            importlib.import_module(module)
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            captured.seek(0)
+            for line in captured.read().decode(errors="replace").splitlines(keepends=True):
+                if not _STARTUP_NOISE.search(line):
+                    sys.stderr.write(line)
+            sys.stderr.flush()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import io
-import random
 import shutil
 import sys
 import tempfile
@@ -19,7 +18,6 @@ from types import ModuleType
 from typing import Any
 
 import keras
-import numpy as np
 
 from keras_classics import config as config_lib
 from keras_classics import distribute, explaining, registry, reports, results, runs, training
@@ -307,23 +305,9 @@ def data_status(options: Options) -> str:
 
 # -- explain ------------------------------------------------------------------------------------
 def fresh_session(seed: int) -> None:
-    """A new Keras session, every seed set: automatic layer names start from 0 again.
-
-    `training.seed_everything` (keras.utils.set_random_seed) on TensorFlow. On JAX and PyTorch
-    the same seeds without importing TensorFlow only to seed it (4 s of CPU, and walkthroughs
-    never use its random numbers): clear_session drops Keras' global seed generator, which is
-    then made anew from the seeded Python `random`.
-    """
+    """A new Keras session, every seed set: automatic layer names start from 0 again."""
     keras.backend.clear_session()
-    if keras.backend.backend() == "tensorflow":
-        training.seed_everything(seed)
-        return
-    random.seed(seed)
-    np.random.seed(seed)
-    if keras.backend.backend() == "torch":
-        import torch
-
-        torch.manual_seed(seed)
+    training.seed_everything(seed)
 
 
 def explain(name: str, options: Options, lang: str) -> str:

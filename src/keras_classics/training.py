@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import random
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -33,8 +34,31 @@ STOP_AFTER: float | None = None
 
 
 def seed_everything(seed: int) -> None:
-    """Seeds Python, NumPy and the Keras backend."""
-    keras.utils.set_random_seed(seed)
+    """Seeds Python, NumPy and the Keras backend, as `keras.utils.set_random_seed`.
+
+    On JAX and PyTorch without importing TensorFlow only to seed it (set_random_seed does when
+    it is installed): that import costs about 4 s of CPU per command and writes TensorFlow's
+    start-up notices to stderr, and nothing here draws TensorFlow's random numbers on another
+    backend. Once TensorFlow is loaded, it is seeded too.
+    """
+    if keras.backend.backend() == "tensorflow" or "tensorflow" in sys.modules:
+        keras.utils.set_random_seed(seed)
+        return
+    try:  # what set_random_seed does besides seeding TensorFlow (Keras 3.15)
+        from keras.src.backend.common import global_state
+        from keras.src.random import seed_generator
+        from keras.src.utils import rng_utils
+    except ImportError:  # another Keras: its own function, TensorFlow import and all
+        keras.utils.set_random_seed(seed)
+        return
+    global_state.set_global_attribute(rng_utils.GLOBAL_RANDOM_SEED, seed)
+    global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, None)
+    random.seed(seed)
+    np.random.seed(seed)
+    if keras.backend.backend() == "torch":
+        import torch
+
+        torch.manual_seed(seed)
 
 
 def take(arrays: Any, index: np.ndarray) -> Any:
