@@ -112,3 +112,26 @@ def import_quietly(module: str = "keras") -> None:
                 if not _STARTUP_NOISE.search(line):
                     sys.stderr.write(line)
             sys.stderr.flush()
+
+
+def import_keras_quietly() -> None:
+    """Imports keras (and, on the TensorFlow backend, TensorFlow) without TensorFlow's start-up
+    notices, and keeps them out when Keras imports TensorFlow later on another backend: Keras
+    does, when it is installed, the first time it serialises a layer (saving a model, cloning
+    one) to check for TensorFlow's types."""
+    import_quietly("keras")
+    try:
+        from keras.src.utils import module_utils
+    except ImportError:  # another Keras layout: its notices are only noise
+        return
+    lazy = module_utils.tensorflow
+    if vars(lazy).get("_imports_quietly"):  # not getattr: LazyModule imports on a miss
+        return
+    load = lazy.initialize
+
+    def initialize() -> None:
+        import_quietly("tensorflow")
+        load()
+
+    lazy.initialize = initialize
+    lazy._imports_quietly = True

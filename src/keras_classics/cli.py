@@ -328,13 +328,7 @@ def dispatch(args: argparse.Namespace) -> int:
         registry.spec(example) if example else None,
     )
     backend.activate(backend_name, quick_compile=args.command == "explain")
-    backend.import_quietly("keras")
-    if args.command in ("train", "reproduce", "evaluate", "sample") and (
-        "tensorflow" in backend.installed()
-    ):
-        # Keras imports TensorFlow, when it is installed, to save or load a model on any
-        # backend (type checks): now, with its start-up notices left out, not mid-run.
-        backend.import_quietly("tensorflow")
+    backend.import_keras_quietly()
     distribute.join_hosts(getattr(args, "distribute", None))
     from keras_classics import commands
 
