@@ -122,7 +122,11 @@ class Config(BaseConfig):
 PRESETS = {
     # Seconds on CPU: 256 training pairs of the twin grammar, a small latent space.
     "tiny": {"epochs": 2, "num_samples": 320, "latent_dim": 32, "decode_samples": 8},
-    # To be measured.
+    # About 2 min on 2 cores (PyTorch; 15 of the original's 100 epochs on its 10,000 pairs):
+    # val_accuracy 0.855 (the full recipe peaks at 0.866), and greedy decoding writes French that
+    # depends on the input, at times apt ('Stop!' -> 'Attends !', 'No one arrived.' -> 'Personne
+    # n'est parti.'), mostly not yet right: 2 of the first 100 training sentences and none of 100
+    # held-out ones decode exactly.
     "quick": {"epochs": 15},
     # Around the keras-io run's lowest validation loss (epochs 23-25), before overfitting.
     "early_stop": {"epochs": 25},
