@@ -100,11 +100,6 @@ def test_the_source_reader_sees_what_the_module_defines(name):
         )
 
 
-# conv_lstm's flat predictions and the seq2seq examples' 10,000-pair training are being fixed
-# (issue 13): their quick presets get a measured note with that work.
-QUICK_NOT_YET_MEASURED = {"cnn_seq2seq"}
-
-
 @pytest.mark.parametrize("name", registry.names())
 def test_presets_mean_the_same_everywhere(name):
     """`tiny` (seconds, tests) and `quick` (a few minutes on 2 cores, a result worth seeing)
@@ -112,8 +107,6 @@ def test_presets_mean_the_same_everywhere(name):
     it. Without a preset, an example runs the original's recipe."""
     from keras_classics import example_info
 
-    if name in QUICK_NOT_YET_MEASURED:
-        pytest.skip(f"{name}: its quick preset is being reworked and measured (issue 13)")
     info = example_info.read(name)
     assert {"tiny", "quick"} <= set(info.presets), f"{name} lacks tiny or quick"
     for preset in ("tiny", "quick"):

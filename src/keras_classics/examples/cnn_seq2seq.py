@@ -112,7 +112,11 @@ PRESETS = {
         "head_filters": 16,
         "decode_samples": 8,
     },
-    # To be measured.
+    # About 1.5 min on 2 cores (TensorFlow; 10 of the original's 100 epochs on its 10,000 pairs):
+    # validation loss 0.516 (lowest of the full recipe: 0.505 at epoch 17), 60% of the held-out
+    # translations' characters right when shown the true previous ones, and greedy decoding writes
+    # French that depends on the input, not yet right ('Wait!' -> 'Attends-toi !', 'Stop!' ->
+    # 'Arrête de toi.'); none of 100 held-out sentences decodes exactly.
     "quick": {"epochs": 10},
 }
 
