@@ -95,6 +95,7 @@ def test_a_run_killed_mid_epoch_resumes_and_finishes(tmp_path, options):
     assert commands.runs.Run(run_dir).status == "running"  # killed: never marked finished
     (killed,), _ = reports.collect(runs_dir)
     assert killed["status"] == "killed" and f"train --resume {run_dir}" in killed["reason"]
+    assert killed["ended"] and killed["wall"]  # when it was last heard of, not "not yet"
     done = subprocess.run(
         [sys.executable, "-m", "keras_classics", "train", "--resume", str(run_dir)],
         capture_output=True,

@@ -83,6 +83,12 @@ def summary(run: runs.Run) -> dict[str, Any]:
         # Nobody holds the run's lock: its process ended without recording how (SIGKILL, power).
         state = "killed"
         reason = f"its process ended without recording how; continue with: {resume_command(run)}"
+        # When it was last heard of: its newest record (an epoch's row, or the start).
+        ended = max(
+            (run.path / name).stat().st_mtime
+            for name in ("config.json", runs.STATUS_FILE, "metrics.csv")
+            if (run.path / name).is_file()
+        )
     choice = str(env.get("backend_choice", ""))
     backend = str(env.get("backend", "?")) + (" (auto)" if choice.startswith("auto") else "")
     metrics = run.read_metrics()
