@@ -104,6 +104,21 @@ def test_the_shipped_table_is_readable_and_every_row_names_a_registered_example(
             assert row["data"] and row["epochs"] and row["backend"] and row["date"]
 
 
+def test_headline_metrics_show_the_comparison_the_original_made():
+    measured = {"test_teacher_loss": 0.27172, "test_wider_net2wider_loss": 0.2464,
+                "test_deeper_net2deeper_loss": 0.246, "test_wider_random_pad_loss": 0.25}  # fmt: skip
+    assert results._headline("mnist_net2net", measured, "") == (
+        "teacher_loss 0.2717, wider_net2wider_loss 0.2464, deeper_net2deeper_loss 0.2460"
+    )
+    partial = {"val_teacher_loss": 0.3, "val_wider_net2wider_loss": 0.2}  # one missing
+    assert results._headline("mnist_net2net", partial, "val_") == ""
+    assert results._headline("mnist_mlp", {"test_accuracy": 0.9}, "") == ""  # none declared
+    for row in results.load():  # the shipped rows of finished runs show them all
+        names = registry.spec(row["example"]).headline
+        if row["status"] == "measured" and names:
+            assert all(name in row["key"] for name in names), row["key"]
+
+
 def test_a_damaged_results_file_is_one_line(tmp_path, capsys):
     bad = tmp_path / "results.json"
     bad.write_text("[1, 2")

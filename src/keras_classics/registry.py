@@ -69,6 +69,9 @@ class Example:
         several_models: defines `summary_models`.
         builtin_data: generates its data itself, as the original did.
         model_parallel: defines `layout_map` for `--distribute model`.
+        headline: the metrics (without test_/val_) that the results table shows for it, where
+            one number would hide the comparison the original made; default: accuracy, else
+            the first test metric.
         data: the real dataset it reads (a `datasets.catalog.DATASETS` key; for the MNIST
             examples the default of their `dataset` setting); "" for built-in data.
     """
@@ -85,6 +88,7 @@ class Example:
     builtin_data: bool = False
     model_parallel: bool = False
     data: str = ""
+    headline: tuple[str, ...] = ()
 
     @property
     def distribute(self) -> tuple[str, ...]:
@@ -159,6 +163,7 @@ EXAMPLES: tuple[Example, ...] = (
         "character-level English->French causal CNN encoder-decoder with attention",
         "none",
         data="fra_eng",
+        headline=("loss", "char_accuracy", "exact_match"),
     ),
     Example(
         "conv_lstm",
@@ -166,6 +171,7 @@ EXAMPLES: tuple[Example, ...] = (
         "stacked ConvLSTM2D predicting the next frame of a movie",
         "none (a picture of 7 frames fed in and 8 predicted beside the ground truth)",
         builtin_data=True,
+        headline=("rollout_error", "rollout_error_repeat_last"),
     ),
     Example(
         "deep_dream",
@@ -218,6 +224,7 @@ EXAMPLES: tuple[Example, ...] = (
         "character-level English->French LSTM encoder-decoder",
         "none in the script (keras-io port: val_accuracy ~0.87 after 100 epochs)",
         data="fra_eng",
+        headline=("accuracy", "char_accuracy", "exact_match"),
     ),
     Example(
         "lstm_stateful",
@@ -245,6 +252,7 @@ EXAMPLES: tuple[Example, ...] = (
         own_benchmark=True,
         several_models=True,
         data="mnist",
+        headline=("auxiliary_accuracy", "generator_generation_loss"),
     ),
     Example(
         "mnist_cnn",
@@ -295,6 +303,7 @@ EXAMPLES: tuple[Example, ...] = (
         custom_loop=True,
         several_models=True,
         data="mnist",
+        headline=("teacher_loss", "wider_net2wider_loss", "deeper_net2deeper_loss"),
     ),
 )
 

@@ -118,13 +118,15 @@ def row_of(run: runs.Run) -> dict[str, Any] | None:
             measured, key, prefix = {"loss": float(last["loss"])}, ("loss", float(last["loss"])), ""
     else:
         return None
+    text = f"{prefix}{key[0]} {_number(key[1])}" if key else ""
+    chosen = _headline(info["example"], measured, prefix)
     return {
         "example": info["example"],
         "variant": " ".join(recorded.get("sets", [])),
         "status": "measured" if run.status == "finished" else "partial",
         "documented": info["documented"],
         "measured": {k: round(v, 4) for k, v in measured.items()},
-        "key": f"{prefix}{key[0]} {_number(key[1])}" if key else "",
+        "key": chosen or text,
         "data": recorded["data"],
         "epochs": f"{info['epochs']}/{info['epochs_planned']}",
         "wall": info["wall"],
@@ -134,6 +136,21 @@ def row_of(run: runs.Run) -> dict[str, Any] | None:
         "command": recorded["command"],
         "run": run.path.name,
     }
+
+
+def _headline(name: str, measured: Mapping[str, float], prefix: str) -> str:
+    """The example's `headline` metrics as 'a 0.1234, b 0.5678', when the run has them all."""
+    try:
+        names = registry.spec(name).headline
+    except UserError:
+        return ""
+    stem = "test_" if prefix == "" else prefix
+    values = [measured.get(stem + metric) for metric in names]
+    if not names or any(value is None for value in values):
+        return ""
+    return ", ".join(
+        f"{prefix}{metric} {_number(value)}" for metric, value in zip(names, values, strict=True)
+    )
 
 
 def _number(value: float) -> str:
