@@ -80,7 +80,7 @@ def record(
     parts = ["keras-classics", "reproduce", example.name, "--backend", backend]
     for item in sets:
         parts += ["--set", item]
-    if data_dir:
+    if data_dir and not example.builtin_data:  # a generator's data needs no folder
         parts += ["--data-dir", data_dir]
     found = fingerprint(data)
     counts = " / ".join(
