@@ -154,6 +154,9 @@ def test_a_time_limit_stops_after_an_epoch_as_a_partial_row_that_resume_complete
     assert main(["train", "--resume", str(run_dir), "--quiet"]) == 0
     finished = results.row_of(runs.Run(run_dir))
     assert finished["status"] == "measured" and finished["epochs"] == "2/2"
+    # Its start and end enclose the pause: the row gives the epochs' time and says why.
+    assert row["wall"] and "resumed" not in row["wall"]
+    assert finished["wall"].endswith(" (epochs only: resumed)")
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "nan", "inf"])

@@ -38,7 +38,7 @@ def _time(value: float | None) -> str:
     return datetime.datetime.fromtimestamp(value).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _duration(seconds: float | None) -> str:
+def duration(seconds: float | None) -> str:
     if seconds is None:
         return ""
     minutes, second = divmod(int(round(seconds)), 60)
@@ -110,7 +110,7 @@ def summary(run: runs.Run) -> dict[str, Any]:
         "reason": reason,
         "started": _time(started),
         "ended": _time(ended),
-        "wall": _duration(ended - started if ended else None),
+        "wall": duration(ended - started if ended else None),
         "epochs": len(metrics),
         "epochs_planned": saved.get("config", {}).get("epochs", ""),
         "final": final,

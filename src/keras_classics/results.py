@@ -129,13 +129,22 @@ def row_of(run: runs.Run) -> dict[str, Any] | None:
         "key": chosen or text,
         "data": recorded["data"],
         "epochs": f"{info['epochs']}/{info['epochs_planned']}",
-        "wall": info["wall"],
+        "wall": _wall(run, info),
         "backend": info["backend"].replace(" (auto)", ""),
         "device": info["device"],
         "date": info["started"][:10],
         "command": recorded["command"],
         "run": run.path.name,
     }
+
+
+def _wall(run: runs.Run, info: Mapping[str, Any]) -> str:
+    """The run's wall time; for a run resumed later (`env-resume-*.json`), whose start and end
+    also enclose the pause, the sum of its epochs' times instead, said so."""
+    if not any(run.path.glob("env-resume-*.json")):
+        return info["wall"]
+    seconds = sum(float(row.get("epoch_time_s") or 0) for row in info["metrics"])
+    return f"{reports.duration(seconds)} (epochs only: resumed)"
 
 
 def _headline(name: str, measured: Mapping[str, float], prefix: str) -> str:
