@@ -273,13 +273,7 @@ def train(config: Config, data: Data, run: Run | None) -> dict[str, float]:
         seed=config.seed,
         validation_data=data.test,
     )
-    evaluation = evaluate_with_report(config, data, model)
-    print(evaluation.training_report, flush=True)
-    print(evaluation.held_out_report, flush=True)
-    if run is not None:
-        run.write_text("translations.txt", evaluation.training_report)
-        run.write_text("held_out.txt", evaluation.held_out_report)
-    return evaluation.metrics
+    return evaluate_with_report(config, data, model).show(run)
 
 
 def evaluate(config: Config, data: Data, model: keras.Model) -> dict[str, float]:

@@ -258,6 +258,16 @@ class Evaluation:
     training_report: str  # the original's printout: the first training sentences
     held_out_report: str  # validation sentences with their expected translations
 
+    def show(self, run: Run | None) -> dict[str, float]:
+        """Prints both printouts, keeps them in the run (translations.txt, held_out.txt) and
+        returns the metrics."""
+        print(self.training_report, flush=True)
+        print(self.held_out_report, flush=True)
+        if run is not None:
+            run.write_text("translations.txt", self.training_report)
+            run.write_text("held_out.txt", self.held_out_report)
+        return self.metrics
+
 
 def evaluate_translations(
     model, data: Data, decode, count: int, batch_size: int, shown: int = 10
