@@ -152,7 +152,7 @@ def test_squares_are_4x4_or_6x6_and_move_one_pixel_per_frame():
 class Echo:
     """A 'model' whose prediction of the next frame is the last frame plus one."""
 
-    def predict(self, x, verbose=0):
+    def predict(self, x, batch_size=None, verbose=0):
         return x + 1
 
 

@@ -360,17 +360,14 @@ def rollout_errors(tracks, noisy, shifted, mean_frame, fed: int) -> dict[str, fl
 def predict_track(model: keras.Model, movie: np.ndarray, fed: int, total: int) -> np.ndarray:
     """Feeds the first `fed` frames, then appends the predicted next frame one at a time,
     until the track has `total` frames: (total, size, size, 1)."""
-    track = movie[:fed]
-    while len(track) < total:
-        new_pos = model.predict(track[np.newaxis], verbose=0)  # (1, frames, size, size, 1)
-        track = np.concatenate((track, new_pos[:, -1]), axis=0)
-    return track
+    return predict_tracks(model, movie[np.newaxis], fed, total, batch_size=1)[0]
 
 
 def predict_tracks(
     model: keras.Model, movies: np.ndarray, fed: int, total: int, batch_size: int
 ) -> np.ndarray:
-    """`predict_track` for many movies at once: (movies, total, size, size, 1)."""
+    """`predict_track` for many movies at once: (movies, total, size, size, 1). Each step
+    predicts the next frame of every track from all its frames so far."""
     tracks = movies[:, :fed]
     while tracks.shape[1] < total:
         new_pos = np.asarray(model.predict(tracks, batch_size=batch_size, verbose=0))
